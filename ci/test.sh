@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# ci/test.sh: install what is missing, build, and run every test.
+#   1. the lwm2m/ library tests under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   2. one libFuzzer target per decoder for a bounded time (when clang is present);
+#   3. the full build and `ctest --output-on-failure` (GoogleTest, Python, dissector, end to end).
+# Exits non-zero on any failure. Environment: JOBS (build parallelism),
+# FUZZ_SECONDS (per fuzz target, default 8; 0 skips fuzzing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+bash ci/setup.sh
+
+jobs=${JOBS:-$(nproc)}
+fuzz_seconds=${FUZZ_SECONDS:-8}
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+
+echo "== 1/3 library tests under address,undefined sanitizers"
+cmake -S . -B build-asan "${generator[@]}" -DCMAKE_BUILD_TYPE=Debug \
+  -DLWM2M_SANITIZE=address,undefined -DLWM2M_LIBRARY_ONLY=ON >/dev/null
+cmake --build build-asan -j "$jobs"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure -j "$jobs")
+
+echo "== 2/3 fuzz targets, ${fuzz_seconds}s each"
+if [ "$fuzz_seconds" != 0 ] && command -v clang++ >/dev/null; then
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DLWM2M_FUZZ=ON -DLWM2M_LIBRARY_ONLY=ON -DLWM2M_BUILD_TESTS=OFF \
+    -DLWM2M_SANITIZE=address,undefined >/dev/null
+  cmake --build build-fuzz -j "$jobs"
+  mapfile -t fuzzers < <(find build-fuzz -maxdepth 3 -type f -name '*_fuzz' -perm -u+x | sort)
+  [ ${#fuzzers[@]} -gt 0 ] || { echo "no fuzz targets were built"; exit 1; }
+  for f in "${fuzzers[@]}"; do
+    name=$(basename "$f")
+    corpus="$root/build-fuzz/corpus/$name"
+    mkdir -p "$corpus"
+    seeds="$root/lwm2m/fuzz/seeds/${name%_fuzz}"
+    args=(-max_total_time="$fuzz_seconds" -timeout=5 -rss_limit_mb=2048 -print_final_stats=0)
+    [ -d "$seeds" ] && args+=("$seeds")
+    echo "-- $name"
+    "$f" "${args[@]}" "$corpus" 2>"build-fuzz/$name.log" || { tail -40 "build-fuzz/$name.log"; exit 1; }
+    grep -E '^(Done|#[0-9]+ *DONE)' "build-fuzz/$name.log" | tail -1 || true
+  done
+else
+  echo "skipped (clang++ not found or FUZZ_SECONDS=0)"
+fi
+
+echo "== 3/3 full build and every test"
+cmake -S . -B build "${generator[@]}" >/dev/null
+cmake --build build -j "$jobs"
+cd build
+ctest --output-on-failure -j "$jobs"
