@@ -1,6 +1,7 @@
 // path.cc: LwM2M path parsing and formatting (Core TS 1.2 §6.1, §7.1).
 #include "lwm2m/path.h"
 
+#include <cctype>
 #include <cstdlib>
 
 namespace lwm2m {
@@ -42,9 +43,15 @@ Result<Path> Path::Parse(std::string_view text) {
     bool numeric = seg.find_first_not_of("0123456789") == std::string_view::npos;
     if (first && !numeric) {
       // LwM2M Gateway prefix: a non-numeric first segment (Gateway TS §5.3).
+      // We accept a letter followed by URI unreserved characters (RFC 3986 §2.3),
+      // so that a mistyped id ("-1", "+3", "0x1") is never taken for a prefix.
+      if (!std::isalpha(static_cast<unsigned char>(seg[0])))
+        return BadRequest("path segment '" + std::string(seg) +
+                          "' is neither an id nor a gateway prefix (which starts with a letter)");
       for (char c : seg) {
-        if (static_cast<unsigned char>(c) < 0x21 || c == '?' || c == '#')
-          return BadRequest("gateway prefix '" + std::string(seg) + "' contains an invalid character");
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_' && c != '~')
+          return BadRequest("gateway prefix '" + std::string(seg) + "' contains an invalid character '" +
+                            std::string(1, c) + "'");
       }
       p.prefix_ = std::string(seg);
     } else {

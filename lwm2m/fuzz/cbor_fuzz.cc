@@ -1,0 +1,4 @@
+// cbor_fuzz.cc: libFuzzer target for the cbor decoder (see fuzz_decode.h).
+#include "lwm2m/fuzz/fuzz_decode.h"
+
+LWM2M_DECODE_FUZZER(kCbor)

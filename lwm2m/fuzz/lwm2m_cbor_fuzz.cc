@@ -1,0 +1,4 @@
+// lwm2m_cbor_fuzz.cc: libFuzzer target for the lwm2m_cbor decoder (see fuzz_decode.h).
+#include "lwm2m/fuzz/fuzz_decode.h"
+
+LWM2M_DECODE_FUZZER(kLwm2mCbor)

@@ -1,0 +1,4 @@
+// tlv_fuzz.cc: libFuzzer target for the tlv decoder (see fuzz_decode.h).
+#include "lwm2m/fuzz/fuzz_decode.h"
+
+LWM2M_DECODE_FUZZER(kTlv)
