@@ -13,7 +13,6 @@ namespace lwm2m {
 namespace {
 
 constexpr const char* kRfcWellFormed = "RFC 8949 §3";
-constexpr const char* kCoreCbor = "Core TS 1.2 §7.4.6";
 
 // Offset of the first byte of an invalid UTF-8 sequence (RFC 3629 §4: no
 // overlong forms, no surrogates, nothing above U+10FFFF), or nullopt.
@@ -369,7 +368,7 @@ std::string FormatDouble(double d) {
 
 Status WrongType(const cbor_item_t* item, DataType expected, std::string_view path) {
   return BadRequest("CBOR: " + std::string(path) + " is " + std::string(DataTypeName(expected)) + " but the item is " +
-                    CborDescribe(item) + " [" + kCoreCbor + "]");
+                    CborDescribe(item));
 }
 
 // Signed value of an integer item, if it fits int64.
@@ -436,7 +435,7 @@ Result<Value> ValueFromCbor(const cbor_item_t* item, DataType expected, std::str
         return ValueFromCbor(inner.get(), DataType::kTime, path);
       }
       return BadRequest("CBOR: " + std::string(path) + ": " + CborDescribe(item) +
-                        " has no LwM2M data type [" + kCoreCbor + "]");
+                        " has no LwM2M data type");
     }
     case DataType::kInteger:
     case DataType::kTime: {
@@ -450,7 +449,7 @@ Result<Value> ValueFromCbor(const cbor_item_t* item, DataType expected, std::str
       auto v = IntegerOf(item);
       if (!v) {
         return BadRequest("CBOR: " + std::string(path) + ": " + CborDescribe(item) + " is out of the " +
-                          std::string(DataTypeName(expected)) + " range (64-bit signed) [" + kCoreCbor + "]");
+                          std::string(DataTypeName(expected)) + " range (64-bit signed)");
       }
       return expected == DataType::kTime ? Value::Time(*v) : Value::Integer(*v);
     }
@@ -465,7 +464,7 @@ Result<Value> ValueFromCbor(const cbor_item_t* item, DataType expected, std::str
       // Exact only if the conversion back gives the same integer (2^64 itself is out of range).
       if (d >= 18446744073709551616.0 || static_cast<uint64_t>(d) != n) {
         return BadRequest("CBOR: " + std::string(path) + ": " + CborDescribe(item) +
-                          " cannot be represented exactly as a Float [" + kCoreCbor + "]");
+                          " cannot be represented exactly as a Float");
       }
       return Value::Float(t == CBOR_TYPE_UINT ? d : -1.0 - d);
     }
@@ -487,7 +486,7 @@ Result<Value> ValueFromCbor(const cbor_item_t* item, DataType expected, std::str
       Result<Value> v = Value::FromText(s, DataType::kObjlnk);
       if (!v) {
         return BadRequest("CBOR: " + std::string(path) + ": Objlnk text \"" + s + "\" is not \"oid:iid\" (" +
-                          v.status().message() + ") [" + kCoreCbor + "]");
+                          v.status().message() + ")");
       }
       return v;
     }

@@ -98,13 +98,13 @@ TEST(CborLoad, RejectsMalformedInputWithOffset) {
   const Bad cases[] = {
       {"", 0, "empty"},
       {"1c", 0, "reserved additional information 28"},
-      {"821e", 1, "reserved additional information 30"},
+      {"811e", 1, "reserved additional information 30"},
       {"1901", 0, "truncated head"},
       {"5affffffff00", 0, "runs 4294967294 bytes past the end"},
       {"9bffffffffffffffff00", 0, "declares 18446744073709551615 items"},
       {"b90010" "0000", 0, "declares 16 pairs"},
       {"82011901", 2, "truncated head"},
-      {"82a1010203", 5, "truncated"},
+      {"82a10102", 4, "truncated"},
       {"8301", 0, "declares 3 items but only 1 bytes follow"},
       {"62c328", 1, "invalid UTF-8"},
       {"63eda080", 1, "invalid UTF-8"},  // surrogate U+D800
