@@ -33,6 +33,17 @@ class Path {
   // error message says which segment and why.
   static Result<Path> Parse(std::string_view text);
 
+  // /object_id/65535: the Object Instance of an LwM2M CBOR Create payload that
+  // names no instance ("no reference to an Object Instance", Core TS 1.2.1
+  // §7.5.4; the Client assigns the id). Only codecs build it; Parse() and the
+  // id constructor still reject 65535. Add Resources with Child().
+  static Path UnassignedInstance(uint16_t object_id) {
+    Path p{object_id};
+    p.ids_[1] = kReservedId;
+    p.size_ = 2;
+    return p;
+  }
+
   Level level() const { return static_cast<Level>(size_); }
   size_t size() const { return size_; }  // number of ids (0 for root)
   bool IsRoot() const { return size_ == 0; }
