@@ -469,7 +469,8 @@ Result<Value> ValueFromCbor(const cbor_item_t* item, DataType expected, std::str
       return Value::Float(t == CBOR_TYPE_UINT ? d : -1.0 - d);
     }
     case DataType::kBoolean:
-      if (!cbor_is_bool(item)) return WrongType(item, expected, path);
+      // libcbor 0.8's cbor_is_bool() asserts on float items: rule them out first.
+      if (t != CBOR_TYPE_FLOAT_CTRL || is_float || !cbor_is_bool(item)) return WrongType(item, expected, path);
       return Value::Boolean(cbor_get_bool(item));
     case DataType::kString:
     case DataType::kCorelnk:

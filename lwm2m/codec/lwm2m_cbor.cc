@@ -551,12 +551,7 @@ class Decoder {
                  cbor_tag_value(item.get()) == 0) {
         value = TimeFromTag0(item.get(), ps);
       } else {
-        // libcbor 0.8's cbor_is_bool() aborts on a float item, so a float for a
-        // Boolean resource is rejected here, before ValueFromCbor sees it.
-        if (rm->type == DataType::kBoolean && IsFloat(item.get()))
-          value = BadRequest("CBOR: " + ps + " is Boolean but the item is " + CborDescribe(item.get()));
-        else
-          value = ValueFromCbor(item.get(), rm->type, ps);
+        value = ValueFromCbor(item.get(), rm->type, ps);
         if (!value) {
           diags_.Error(pos, ps, std::string(kFmt) + ": " + rm->name + ": " + value.status().message(),
                        "Core TS 1.2 Appendix C Table C-2");
