@@ -29,17 +29,20 @@ if [ "$fuzz_seconds" != 0 ] && command -v clang++ >/dev/null; then
     -DLWM2M_FUZZ=ON -DLWM2M_LIBRARY_ONLY=ON -DLWM2M_BUILD_TESTS=OFF \
     -DLWM2M_SANITIZE=address,undefined >/dev/null
   cmake --build build-fuzz -j "$jobs"
+  /usr/bin/python3 lwm2m/fuzz/make_seeds.py testcases/payloads build-fuzz/seeds
   mapfile -t fuzzers < <(find build-fuzz -maxdepth 3 -type f -name '*_fuzz' -perm -u+x | sort)
   [ ${#fuzzers[@]} -gt 0 ] || { echo "no fuzz targets were built"; exit 1; }
   for f in "${fuzzers[@]}"; do
     name=$(basename "$f")
     corpus="$root/build-fuzz/corpus/$name"
     mkdir -p "$corpus"
-    seeds="$root/lwm2m/fuzz/seeds/${name%_fuzz}"
-    args=(-max_total_time="$fuzz_seconds" -timeout=5 -rss_limit_mb=2048 -print_final_stats=0)
-    [ -d "$seeds" ] && args+=("$seeds")
+    seeds="$root/build-fuzz/seeds/$name"
+    # The first folder receives new inputs; the seed folder (samples of this format) is only read.
+    dirs=("$corpus")
+    [ -d "$seeds" ] && dirs+=("$seeds")
     echo "-- $name"
-    "$f" "${args[@]}" "$corpus" 2>"build-fuzz/$name.log" || { tail -40 "build-fuzz/$name.log"; exit 1; }
+    "$f" -max_total_time="$fuzz_seconds" -timeout=5 -rss_limit_mb=2048 -artifact_prefix="build-fuzz/$name-" "${dirs[@]}" \
+      2>"build-fuzz/$name.log" || { tail -40 "build-fuzz/$name.log"; exit 1; }
     grep -E '^(Done|#[0-9]+ *DONE)' "build-fuzz/$name.log" | tail -1 || true
   done
 else
