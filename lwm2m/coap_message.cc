@@ -224,27 +224,26 @@ std::string CoapMessage::LocationPath() const {
   return s;
 }
 
+namespace {
+// Content-Format and Accept: one uint option holding a content-format number (RFC 7252 §5.10.3, §5.10.4).
+std::optional<ContentFormat> FormatOption(const CoapMessage& m, uint16_t number) {
+  auto v = m.UintOption(number);
+  if (!v || *v > 0xFFFF) return std::nullopt;
+  return static_cast<ContentFormat>(*v);
+}
+void SetFormatOption(CoapMessage& m, uint16_t number, ContentFormat f) {
+  m.RemoveOption(number);
+  m.AddUintOption(number, static_cast<uint16_t>(f));
+}
+}  // namespace
+
 std::optional<ContentFormat> CoapMessage::GetContentFormat() const {
-  auto v = UintOption(CoapOption::kContentFormat);
-  if (!v || *v > 0xFFFF) return std::nullopt;
-  return static_cast<ContentFormat>(*v);
+  return FormatOption(*this, CoapOption::kContentFormat);
 }
+void CoapMessage::SetContentFormat(ContentFormat f) { SetFormatOption(*this, CoapOption::kContentFormat, f); }
 
-void CoapMessage::SetContentFormat(ContentFormat f) {
-  RemoveOption(CoapOption::kContentFormat);
-  AddUintOption(CoapOption::kContentFormat, static_cast<uint16_t>(f));
-}
-
-std::optional<ContentFormat> CoapMessage::GetAccept() const {
-  auto v = UintOption(CoapOption::kAccept);
-  if (!v || *v > 0xFFFF) return std::nullopt;
-  return static_cast<ContentFormat>(*v);
-}
-
-void CoapMessage::SetAccept(ContentFormat f) {
-  RemoveOption(CoapOption::kAccept);
-  AddUintOption(CoapOption::kAccept, static_cast<uint16_t>(f));
-}
+std::optional<ContentFormat> CoapMessage::GetAccept() const { return FormatOption(*this, CoapOption::kAccept); }
+void CoapMessage::SetAccept(ContentFormat f) { SetFormatOption(*this, CoapOption::kAccept, f); }
 
 std::optional<BlockOption> CoapMessage::Block1() const {
   const CoapOptionValue* o = FindOption(CoapOption::kBlock1);

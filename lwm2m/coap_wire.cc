@@ -126,42 +126,6 @@ const OptionInfo* FindOptionInfo(uint16_t number) {
 
 bool IsCritical(uint16_t number) { return (number & 1) != 0; }  // RFC 7252 §5.4.6
 
-bool IsValidUtf8(const Bytes& b) {
-  size_t i = 0;
-  while (i < b.size()) {
-    uint8_t c = b[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= b.size()) return false;
-    for (size_t k = 1; k <= n; ++k) {
-      if ((b[i + k] & 0xC0) != 0x80) return false;
-      cp = cp << 6 | (b[i + k] & 0x3F);
-    }
-    // Overlong forms, surrogates and code points above U+10FFFF are not UTF-8 (RFC 3629 §3).
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += n + 1;
-  }
-  return true;
-}
-
 std::string OptionLabel(uint16_t number) {
   std::string name = CoapOptionName(number);
   if (name.rfind("Option ", 0) == 0) return name;
@@ -285,7 +249,7 @@ void CheckOption(const CoapMessage& m, size_t index, std::optional<size_t> at, C
               "uint option " + label + " value " + HexEncode(o.value) +
                   " has a leading zero byte; a sender should use as few bytes as possible",
               "RFC 7252 §3.2");
-  if (info->format == Format::kString && !IsValidUtf8(o.value))
+  if (info->format == Format::kString && FindInvalidUtf8(o.value))
     d.Warning(at, "", "string option " + label + " value " + HexEncode(o.value) + " is not valid UTF-8",
               "RFC 7252 §3.2");
   if (o.number == CoapOption::kUriPath || o.number == CoapOption::kLocationPath) {

@@ -944,152 +944,143 @@ std::string FormatExecuteArguments(const std::vector<ExecuteArgument>& args) {
 
 // ---- factories
 
-Operation Operation::BootstrapRequest(std::string endpoint, std::optional<ContentFormat> pct) {
+namespace {
+
+Operation Make(OperationKind kind, Path path = {}) {
   Operation op;
-  op.kind = OperationKind::kBootstrapRequest;
+  op.kind = kind;
+  op.path = std::move(path);
+  return op;
+}
+
+// An operation whose payload is `payload` in `format` (Write, Create, composites, Send).
+Operation MakeWithPayload(OperationKind kind, Path path, ContentFormat format, Bytes payload) {
+  Operation op = Make(kind, std::move(path));
+  op.content_format = format;
+  op.payload = std::move(payload);
+  return op;
+}
+
+// The Register/Update query parameters (Core TS 1.2 §6.2.1, §6.2.2), in the
+// order we write them; `register_op` adds ep and lwm2m, which Update omits.
+std::vector<std::string> RegistrationQueries(const RegistrationParams& r, bool register_op) {
+  std::vector<std::string> q;
+  if (register_op && r.endpoint) q.push_back("ep=" + *r.endpoint);
+  if (r.lifetime) q.push_back("lt=" + std::to_string(*r.lifetime));
+  if (register_op && r.lwm2m_version) q.push_back("lwm2m=" + *r.lwm2m_version);
+  if (r.binding) q.push_back("b=" + *r.binding);
+  if (r.queue_mode) q.push_back("Q");
+  if (r.sms) q.push_back("sms=" + *r.sms);
+  if (r.profile_id) q.push_back("pid=" + *r.profile_id);
+  return q;
+}
+
+// Register and Update carry their object links as a link-format payload.
+void AttachLinks(Operation& op, std::string_view links) {
+  if (links.empty()) return;
+  op.content_format = ContentFormat::kLinkFormat;
+  op.payload = ToBytes(links);
+  DecodeLinks(op, nullptr);
+}
+
+}  // namespace
+
+Operation Operation::BootstrapRequest(std::string endpoint, std::optional<ContentFormat> pct) {
+  Operation op = Make(OperationKind::kBootstrapRequest);
   op.registration.endpoint = std::move(endpoint);
   op.preferred_content_format = pct;
   return op;
 }
 
 Operation Operation::BootstrapPackRequest(std::string endpoint, ContentFormat accept) {
-  Operation op;
-  op.kind = OperationKind::kBootstrapPackRequest;
+  Operation op = Make(OperationKind::kBootstrapPackRequest);
   op.registration.endpoint = std::move(endpoint);
   op.accept = accept;
   return op;
 }
 
 Operation Operation::BootstrapWrite(Path path, ContentFormat format, Bytes payload) {
-  Operation op;
-  op.kind = OperationKind::kBootstrapWrite;
-  op.path = std::move(path);
-  op.content_format = format;
-  op.payload = std::move(payload);
-  return op;
+  return MakeWithPayload(OperationKind::kBootstrapWrite, std::move(path), format, std::move(payload));
 }
 
 Operation Operation::BootstrapRead(Path path, std::optional<ContentFormat> accept) {
-  Operation op;
-  op.kind = OperationKind::kBootstrapRead;
-  op.path = std::move(path);
+  Operation op = Make(OperationKind::kBootstrapRead, std::move(path));
   op.accept = accept;
   return op;
 }
 
 Operation Operation::BootstrapDiscover(Path path) {
-  Operation op;
-  op.kind = OperationKind::kBootstrapDiscover;
-  op.path = std::move(path);
+  Operation op = Make(OperationKind::kBootstrapDiscover, std::move(path));
   op.accept = ContentFormat::kLinkFormat;
   return op;
 }
 
-Operation Operation::BootstrapDelete(Path path) {
-  Operation op;
-  op.kind = OperationKind::kBootstrapDelete;
-  op.path = std::move(path);
-  return op;
-}
+Operation Operation::BootstrapDelete(Path path) { return Make(OperationKind::kBootstrapDelete, std::move(path)); }
 
-Operation Operation::BootstrapFinish() {
-  Operation op;
-  op.kind = OperationKind::kBootstrapFinish;
-  return op;
-}
+Operation Operation::BootstrapFinish() { return Make(OperationKind::kBootstrapFinish); }
 
 Operation Operation::Register(std::string endpoint, std::optional<uint32_t> lifetime, std::string lwm2m_version,
                               std::optional<std::string> binding, std::string_view links) {
-  Operation op;
-  op.kind = OperationKind::kRegister;
+  Operation op = Make(OperationKind::kRegister);
   op.registration.endpoint = std::move(endpoint);
   op.registration.lifetime = lifetime;
   op.registration.lwm2m_version = std::move(lwm2m_version);
   op.registration.binding = std::move(binding);
-  if (!links.empty()) {
-    op.content_format = ContentFormat::kLinkFormat;
-    op.payload = ToBytes(links);
-    DecodeLinks(op, nullptr);
-  }
+  AttachLinks(op, links);
   return op;
 }
 
 Operation Operation::Update(std::string location, RegistrationParams params, std::string_view links) {
-  Operation op;
-  op.kind = OperationKind::kUpdate;
+  Operation op = Make(OperationKind::kUpdate);
   op.location = std::move(location);
   op.registration = std::move(params);
-  if (!links.empty()) {
-    op.content_format = ContentFormat::kLinkFormat;
-    op.payload = ToBytes(links);
-    DecodeLinks(op, nullptr);
-  }
+  AttachLinks(op, links);
   return op;
 }
 
 Operation Operation::Deregister(std::string location) {
-  Operation op;
-  op.kind = OperationKind::kDeregister;
+  Operation op = Make(OperationKind::kDeregister);
   op.location = std::move(location);
   return op;
 }
 
 Operation Operation::Read(Path path, std::optional<ContentFormat> accept) {
-  Operation op;
-  op.kind = OperationKind::kRead;
-  op.path = std::move(path);
+  Operation op = Make(OperationKind::kRead, std::move(path));
   op.accept = accept;
   return op;
 }
 
 Operation Operation::ReadComposite(ContentFormat format, Bytes paths, std::optional<ContentFormat> accept) {
-  Operation op;
-  op.kind = OperationKind::kReadComposite;
-  op.content_format = format;
-  op.payload = std::move(paths);
+  Operation op = MakeWithPayload(OperationKind::kReadComposite, {}, format, std::move(paths));
   op.accept = accept;
   return op;
 }
 
 Operation Operation::Discover(Path path, std::optional<uint8_t> depth) {
-  Operation op;
-  op.kind = OperationKind::kDiscover;
-  op.path = std::move(path);
+  Operation op = Make(OperationKind::kDiscover, std::move(path));
   op.depth = depth;
   op.accept = ContentFormat::kLinkFormat;
   return op;
 }
 
 Operation Operation::Write(Path path, WriteMode mode, ContentFormat format, Bytes payload) {
-  Operation op;
-  op.kind = OperationKind::kWrite;
-  op.path = std::move(path);
+  Operation op = MakeWithPayload(OperationKind::kWrite, std::move(path), format, std::move(payload));
   op.write_mode = mode;
-  op.content_format = format;
-  op.payload = std::move(payload);
   return op;
 }
 
 Operation Operation::WriteComposite(ContentFormat format, Bytes payload) {
-  Operation op;
-  op.kind = OperationKind::kWriteComposite;
-  op.content_format = format;
-  op.payload = std::move(payload);
-  return op;
+  return MakeWithPayload(OperationKind::kWriteComposite, {}, format, std::move(payload));
 }
 
 Operation Operation::WriteAttributes(Path path, NotificationAttributes attributes) {
-  Operation op;
-  op.kind = OperationKind::kWriteAttributes;
-  op.path = std::move(path);
+  Operation op = Make(OperationKind::kWriteAttributes, std::move(path));
   op.attributes = std::move(attributes);
   return op;
 }
 
 Operation Operation::Execute(Path path, std::vector<ExecuteArgument> arguments) {
-  Operation op;
-  op.kind = OperationKind::kExecute;
-  op.path = std::move(path);
+  Operation op = Make(OperationKind::kExecute, std::move(path));
   op.arguments = std::move(arguments);
   op.payload = ToBytes(FormatExecuteArguments(op.arguments));
   if (!op.payload.empty()) op.content_format = ContentFormat::kTextPlain;
@@ -1097,25 +1088,13 @@ Operation Operation::Execute(Path path, std::vector<ExecuteArgument> arguments) 
 }
 
 Operation Operation::Create(Path object, ContentFormat format, Bytes payload) {
-  Operation op;
-  op.kind = OperationKind::kCreate;
-  op.path = std::move(object);
-  op.content_format = format;
-  op.payload = std::move(payload);
-  return op;
+  return MakeWithPayload(OperationKind::kCreate, std::move(object), format, std::move(payload));
 }
 
-Operation Operation::Delete(Path path) {
-  Operation op;
-  op.kind = OperationKind::kDelete;
-  op.path = std::move(path);
-  return op;
-}
+Operation Operation::Delete(Path path) { return Make(OperationKind::kDelete, std::move(path)); }
 
 Operation Operation::Observe(Path path, NotificationAttributes attributes, std::optional<ContentFormat> accept) {
-  Operation op;
-  op.kind = OperationKind::kObserve;
-  op.path = std::move(path);
+  Operation op = Make(OperationKind::kObserve, std::move(path));
   op.attributes = std::move(attributes);
   op.accept = accept;
   return op;
@@ -1123,36 +1102,20 @@ Operation Operation::Observe(Path path, NotificationAttributes attributes, std::
 
 Operation Operation::ObserveComposite(ContentFormat format, Bytes paths, NotificationAttributes attributes,
                                       std::optional<ContentFormat> accept) {
-  Operation op;
-  op.kind = OperationKind::kObserveComposite;
-  op.content_format = format;
-  op.payload = std::move(paths);
+  Operation op = MakeWithPayload(OperationKind::kObserveComposite, {}, format, std::move(paths));
   op.attributes = std::move(attributes);
   op.accept = accept;
   return op;
 }
 
-Operation Operation::CancelObservation(Path path) {
-  Operation op;
-  op.kind = OperationKind::kCancelObservation;
-  op.path = std::move(path);
-  return op;
-}
+Operation Operation::CancelObservation(Path path) { return Make(OperationKind::kCancelObservation, std::move(path)); }
 
 Operation Operation::CancelObserveComposite(ContentFormat format, Bytes paths) {
-  Operation op;
-  op.kind = OperationKind::kCancelObserveComposite;
-  op.content_format = format;
-  op.payload = std::move(paths);
-  return op;
+  return MakeWithPayload(OperationKind::kCancelObserveComposite, {}, format, std::move(paths));
 }
 
 Operation Operation::Send(ContentFormat format, Bytes payload) {
-  Operation op;
-  op.kind = OperationKind::kSend;
-  op.content_format = format;
-  op.payload = std::move(payload);
-  return op;
+  return MakeWithPayload(OperationKind::kSend, {}, format, std::move(payload));
 }
 
 // ---- ToCoap
@@ -1168,14 +1131,7 @@ CoapMessage Operation::ToCoap(std::string_view alternate_path) const {
     return p;
   };
   auto registration_queries = [&](bool register_op) {
-    const RegistrationParams& r = registration;
-    if (register_op && r.endpoint) queries.push_back("ep=" + *r.endpoint);
-    if (r.lifetime) queries.push_back("lt=" + std::to_string(*r.lifetime));
-    if (register_op && r.lwm2m_version) queries.push_back("lwm2m=" + *r.lwm2m_version);
-    if (r.binding) queries.push_back("b=" + *r.binding);
-    if (r.queue_mode) queries.push_back("Q");
-    if (r.sms) queries.push_back("sms=" + *r.sms);
-    if (r.profile_id) queries.push_back("pid=" + *r.profile_id);
+    for (auto& q : RegistrationQueries(registration, register_op)) queries.push_back(std::move(q));
   };
   auto attribute_queries = [&] {
     for (auto& q : FormatNotificationAttributes(attributes)) queries.push_back(q);
@@ -1232,27 +1188,19 @@ CoapMessage Operation::ToCoap(std::string_view alternate_path) const {
     case OperationKind::kCreate: m.code = CoapCode::kPost; uri = dm_path(); break;
     case OperationKind::kDelete: m.code = CoapCode::kDelete; uri = dm_path(); break;
     case OperationKind::kObserve:
-      m.code = CoapCode::kGet;
-      uri = dm_path();
-      m.AddUintOption(CoapOption::kObserve, 0);
-      attribute_queries();
-      break;
     case OperationKind::kObserveComposite:
-      m.code = CoapCode::kFetch;
-      uri = dm_path();
-      m.AddUintOption(CoapOption::kObserve, 0);
-      attribute_queries();
-      break;
     case OperationKind::kCancelObservation:
-      m.code = CoapCode::kGet;
+    case OperationKind::kCancelObserveComposite: {
+      // Observe 0 registers, 1 deregisters (RFC 7641 §2); the composites are FETCH (Core TS 1.2 §6.4.4, §6.4.5).
+      const bool composite =
+          kind == OperationKind::kObserveComposite || kind == OperationKind::kCancelObserveComposite;
+      const bool cancel = kind == OperationKind::kCancelObservation || kind == OperationKind::kCancelObserveComposite;
+      m.code = composite ? CoapCode::kFetch : CoapCode::kGet;
       uri = dm_path();
-      m.AddUintOption(CoapOption::kObserve, 1);
+      m.AddUintOption(CoapOption::kObserve, cancel ? 1 : 0);
+      if (!cancel) attribute_queries();
       break;
-    case OperationKind::kCancelObserveComposite:
-      m.code = CoapCode::kFetch;
-      uri = dm_path();
-      m.AddUintOption(CoapOption::kObserve, 1);
-      break;
+    }
     case OperationKind::kSend: m.code = CoapCode::kPost; uri = "/dp"; break;
   }
   m.SetUriPath(uri);
@@ -1269,7 +1217,6 @@ CoapMessage Operation::ToCoap(std::string_view alternate_path) const {
 
 std::string Operation::Summary() const {
   std::string s(OperationName(kind));
-  const RegistrationParams& r = registration;
   switch (kind) {
     case OperationKind::kBootstrapRequest:
     case OperationKind::kBootstrapPackRequest:
@@ -1277,13 +1224,7 @@ std::string Operation::Summary() const {
     case OperationKind::kUpdate:
     case OperationKind::kDeregister:
       if (!location.empty()) s += " " + location;
-      if (r.endpoint) s += " ep=" + *r.endpoint;
-      if (r.lifetime) s += " lt=" + std::to_string(*r.lifetime);
-      if (r.lwm2m_version) s += " lwm2m=" + *r.lwm2m_version;
-      if (r.binding) s += " b=" + *r.binding;
-      if (r.queue_mode) s += " Q";
-      if (r.sms) s += " sms=" + *r.sms;
-      if (r.profile_id) s += " pid=" + *r.profile_id;
+      for (const auto& q : RegistrationQueries(registration, true)) s += " " + q;
       if (preferred_content_format) s += " pct=" + std::to_string(static_cast<uint16_t>(*preferred_content_format));
       if (links_decoded) s += " links=" + std::to_string(links.size());
       break;

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "lwm2m/codec/codec.h"
+#include "lwm2m/codec/codec_test_support.h"
 #include "lwm2m/coap_wire.h"
 
 namespace lwm2m {
@@ -18,16 +19,14 @@ namespace {
 Bytes S(std::string_view s) { return Bytes(s.begin(), s.end()); }
 Path P(std::string_view s) { return *Path::Parse(s); }
 
-std::string Dump(const std::vector<Diagnostic>& ds) {
-  std::string s;
-  for (const auto& d : ds) s += d.ToString() + "\n";
-  return s;
-}
-bool Has(const std::vector<Diagnostic>& ds, Severity sev, std::string_view needle) {
-  for (const auto& d : ds)
-    if (d.severity == sev && d.message.find(needle) != std::string::npos) return true;
-  return false;
-}
+using codec_test::DumpDiags;
+using codec_test::HasDiag;
+
+// The shipped models (ModelRegistry::Builtin()) give what these tests need:
+// /3/0/1 Model Number (R, String), /3/0/4 Reboot (E), /3/0/9 Battery Level
+// (R, Integer), /3/0/11 Error Code (R, Multiple Integer), /3200/0/5500
+// Digital Input State (R, Boolean).
+const ModelRegistry& Models() { return ModelRegistry::Builtin(); }
 
 CoapMessage Req(uint8_t code, std::string_view uri) {
   CoapMessage m = CoapMessage::Request(code, uri);
@@ -48,38 +47,15 @@ Classification FromBootstrapServer(const CoapMessage& m) { return Classify(m, {.
 
 // Expects an operation of `kind` with no error.
 void ExpectOk(const Classification& c, OperationKind kind) {
-  ASSERT_TRUE(c.operation.has_value()) << Dump(c.diagnostics);
+  ASSERT_TRUE(c.operation.has_value()) << DumpDiags(c.diagnostics);
   EXPECT_EQ(c.operation->kind, kind) << OperationName(c.operation->kind);
-  EXPECT_TRUE(c.ok()) << c.status.ToString() << "\n" << Dump(c.diagnostics);
-  EXPECT_FALSE(HasErrors(c.diagnostics)) << Dump(c.diagnostics);
+  EXPECT_TRUE(c.ok()) << c.status.ToString() << "\n" << DumpDiags(c.diagnostics);
+  EXPECT_FALSE(HasErrors(c.diagnostics)) << DumpDiags(c.diagnostics);
 }
 // Expects the status a strict receiver answers and an error naming the rule broken.
 void ExpectFails(const Classification& c, StatusCode code, std::string_view needle) {
-  EXPECT_EQ(c.status.code(), code) << c.status.ToString() << "\n" << Dump(c.diagnostics);
-  EXPECT_TRUE(Has(c.diagnostics, Severity::kError, needle)) << needle << "\n" << Dump(c.diagnostics);
-}
-
-// A small hand-made model: /3/0/4 Reboot (E), /3/0/1 Model Number (R, String),
-// /3/0/9 Battery Level (R, Integer), /3/0/11 Error Code (R, multiple Integer),
-// /3200/0/5500 Digital Input State (R, Boolean).
-const ModelRegistry& Models() {
-  static const ModelRegistry reg = [] {
-    ModelRegistry r;
-    ObjectModel device;
-    device.id = 3;
-    device.name = "Device";
-    device.resources[1] = {1, "Model Number", Operations::kRead, false, false, DataType::kString};
-    device.resources[4] = {4, "Reboot", Operations::kExecute, false, true, DataType::kNone};
-    device.resources[9] = {9, "Battery Level", Operations::kRead, false, false, DataType::kInteger};
-    device.resources[11] = {11, "Error Code", Operations::kRead, true, true, DataType::kInteger};
-    r.Add(device);
-    ObjectModel input;
-    input.id = 3200;
-    input.resources[5500] = {5500, "Digital Input State", Operations::kRead, false, true, DataType::kBoolean};
-    r.Add(input);
-    return r;
-  }();
-  return reg;
+  EXPECT_EQ(c.status.code(), code) << c.status.ToString() << "\n" << DumpDiags(c.diagnostics);
+  EXPECT_TRUE(HasDiag(c.diagnostics, Severity::kError, needle)) << needle << "\n" << DumpDiags(c.diagnostics);
 }
 
 // ---------------------------------------------------------------- Execute arguments
@@ -289,12 +265,12 @@ TEST(OperationRoundTrip, EveryOperationSurvivesTheWire) {
     auto bytes = EncodeUdp(m);
     ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
     WireParseResult parsed = ParseUdp(*bytes);
-    ASSERT_FALSE(parsed.HasErrors()) << Dump(parsed.diagnostics);
+    ASSERT_FALSE(parsed.HasErrors()) << DumpDiags(parsed.diagnostics);
     Classification c = Classify(parsed.message, rt.options);
-    ASSERT_TRUE(c.operation.has_value()) << Dump(c.diagnostics);
-    EXPECT_TRUE(c.ok()) << c.status.ToString() << "\n" << Dump(c.diagnostics);
+    ASSERT_TRUE(c.operation.has_value()) << DumpDiags(c.diagnostics);
+    EXPECT_TRUE(c.ok()) << c.status.ToString() << "\n" << DumpDiags(c.diagnostics);
     EXPECT_EQ(*c.operation, rt.op) << "got " << c.operation->Summary();
-    EXPECT_FALSE(HasErrors(Validate(rt.op))) << Dump(Validate(rt.op));
+    EXPECT_FALSE(HasErrors(Validate(rt.op))) << DumpDiags(Validate(rt.op));
     auto tcp = EncodeTcp(m);
     ASSERT_TRUE(tcp.ok());
     Classification over_tcp = Classify(ParseTcp(*tcp).message, rt.options);
@@ -322,7 +298,7 @@ TEST(ClassifyFromClient, RegistrationFlowOfTheTransportTs) {
     EXPECT_EQ(reg.operation->links[1].target, "/3/0");
   } else {
     EXPECT_FALSE(reg.operation->links_decoded);
-    EXPECT_TRUE(Has(reg.diagnostics, Severity::kInfo, "no link-format codec is registered"));
+    EXPECT_TRUE(HasDiag(reg.diagnostics, Severity::kInfo, "no link-format codec is registered"));
   }
   CoapMessage created;
   created.type = CoapType::kAcknowledgement;
@@ -332,7 +308,7 @@ TEST(ClassifyFromClient, RegistrationFlowOfTheTransportTs) {
   ResponseClassification rr = ClassifyResponse(*reg.operation, created);
   EXPECT_EQ(rr.kind, ResponseKind::kSuccess);
   EXPECT_EQ(rr.location, "/rd/5a3f");
-  EXPECT_TRUE(rr.diagnostics.empty()) << Dump(rr.diagnostics);
+  EXPECT_TRUE(rr.diagnostics.empty()) << DumpDiags(rr.diagnostics);
 
   Classification upd = FromClient(Req(CoapCode::kPost, "/rd/5a3f?lt=600000"));
   ExpectOk(upd, OperationKind::kUpdate);
@@ -353,14 +329,14 @@ TEST(ClassifyFromClient, RegistrationFlowOfTheTransportTs) {
 TEST(ClassifyFromClient, RegisterWithQueueModeAndSms) {
   Classification c = FromClient(Req(CoapCode::kPost, "/rd?ep=node&lwm2m=1.1&lt=86400&b=U&Q&sms=12345678"));
   ASSERT_TRUE(c.operation.has_value());
-  EXPECT_TRUE(c.ok()) << Dump(c.diagnostics);
+  EXPECT_TRUE(c.ok()) << DumpDiags(c.diagnostics);
   EXPECT_TRUE(c.operation->registration.queue_mode);
   EXPECT_EQ(c.operation->registration.binding, "U");
   EXPECT_EQ(c.operation->registration.sms, "12345678");
   // No payload and no pid: the server may not know the objects.
-  EXPECT_TRUE(Has(c.diagnostics, Severity::kWarning, "neither an object list nor a Profile ID"));
+  EXPECT_TRUE(HasDiag(c.diagnostics, Severity::kWarning, "neither an object list nor a Profile ID"));
   Classification pid = FromClient(Req(CoapCode::kPost, "/rd?ep=node&lwm2m=1.2&lt=60&pid=6:1234abcd"));
-  EXPECT_TRUE(pid.diagnostics.empty()) << Dump(pid.diagnostics);
+  EXPECT_TRUE(pid.diagnostics.empty()) << DumpDiags(pid.diagnostics);
   EXPECT_EQ(pid.operation->registration.profile_id, "6:1234abcd");
 }
 
@@ -371,8 +347,8 @@ TEST(ClassifyFromClient, RegisterWithoutEndpointIs400) {
   EXPECT_FALSE(c.result().ok());
   Classification secured = Classify(Req(CoapCode::kPost, "/rd?lt=60&lwm2m=1.2"),
                                     {.direction = Direction::kClientToServer, .authenticated_identity = true});
-  EXPECT_TRUE(secured.ok()) << Dump(secured.diagnostics);
-  EXPECT_TRUE(Has(secured.diagnostics, Severity::kInfo, "the security identity names the client"));
+  EXPECT_TRUE(secured.ok()) << DumpDiags(secured.diagnostics);
+  EXPECT_TRUE(HasDiag(secured.diagnostics, Severity::kInfo, "the security identity names the client"));
 }
 
 TEST(ClassifyFromClient, RejectsBrokenRegistrationParameters) {
@@ -398,18 +374,18 @@ TEST(ClassifyFromClient, WarnsOnOddButAcceptedParameters) {
   Classification c = FromClient(
       WithCf(Req(CoapCode::kPost, "/rd?ep=a&lt=60&lwm2m=1.0&b=UQ&sms=+4912345&pid=6:ABCD&foo=bar"),
              ContentFormat::kLinkFormat, "</3/0>"));
-  EXPECT_TRUE(c.ok()) << Dump(c.diagnostics);
-  EXPECT_TRUE(Has(c.diagnostics, Severity::kWarning, "unknown query parameter 'foo=bar' in Register"));
-  EXPECT_TRUE(Has(c.diagnostics, Severity::kWarning, "carries Q, the LwM2M 1.0 form of queue mode"));
-  EXPECT_TRUE(Has(c.diagnostics, Severity::kWarning, "SMS number 'sms=+4912345' is not an MSISDN"));
-  EXPECT_TRUE(Has(c.diagnostics, Severity::kWarning, "Profile ID 'pid=6:ABCD' does not follow the ABNF"));
+  EXPECT_TRUE(c.ok()) << DumpDiags(c.diagnostics);
+  EXPECT_TRUE(HasDiag(c.diagnostics, Severity::kWarning, "unknown query parameter 'foo=bar' in Register"));
+  EXPECT_TRUE(HasDiag(c.diagnostics, Severity::kWarning, "carries Q, the LwM2M 1.0 form of queue mode"));
+  EXPECT_TRUE(HasDiag(c.diagnostics, Severity::kWarning, "SMS number 'sms=+4912345' is not an MSISDN"));
+  EXPECT_TRUE(HasDiag(c.diagnostics, Severity::kWarning, "Profile ID 'pid=6:ABCD' does not follow the ABNF"));
   EXPECT_EQ(c.operation->extra_queries, (std::vector<std::string>{"foo=bar"}));
   Classification missing = FromClient(Req(CoapCode::kPost, "/rd?ep=a"));
-  EXPECT_TRUE(Has(missing.diagnostics, Severity::kWarning, "Register without lwm2m"));
-  EXPECT_TRUE(Has(missing.diagnostics, Severity::kWarning, "Register without lt"));
+  EXPECT_TRUE(HasDiag(missing.diagnostics, Severity::kWarning, "Register without lwm2m"));
+  EXPECT_TRUE(HasDiag(missing.diagnostics, Severity::kWarning, "Register without lt"));
   Classification upd = FromClient(Req(CoapCode::kPost, "/rd/5a3f?ep=a&lwm2m=1.2"));
   EXPECT_TRUE(upd.ok());
-  EXPECT_TRUE(Has(upd.diagnostics, Severity::kWarning, "'ep=a' is a Register parameter"));
+  EXPECT_TRUE(HasDiag(upd.diagnostics, Severity::kWarning, "'ep=a' is a Register parameter"));
 }
 
 TEST(ClassifyFromClient, RegisterPayloadMustBeLinkFormat) {
@@ -425,7 +401,7 @@ TEST(ClassifyFromClient, RegisterMustNotListSecurityObject) {
       WithCf(Req(CoapCode::kPost, "/rd?ep=a&lt=60&lwm2m=1.2"), ContentFormat::kLinkFormat, "</0/0>,</1/0>,</3/0>"));
   if (FindCodec(ContentFormat::kLinkFormat) == nullptr) {
     EXPECT_TRUE(c.ok());  // links cannot be read: only the raw bytes are kept
-    EXPECT_TRUE(Has(c.diagnostics, Severity::kInfo, "no link-format codec"));
+    EXPECT_TRUE(HasDiag(c.diagnostics, Severity::kInfo, "no link-format codec"));
   } else {
     ExpectFails(c, StatusCode::kBadRequest, "contains </0/0>; the Security Object must not be listed");
   }
@@ -445,7 +421,7 @@ TEST(ClassifyFromClient, BootstrapRequestAndPackRequest) {
               "'pct=tlv' is not a number");
   ExpectFails(FromClient(Req(CoapCode::kPost, "/bs"), true), StatusCode::kBadRequest,
               "Bootstrap-Request without ep and without an authenticated identity");
-  EXPECT_TRUE(Has(FromClient(Req(CoapCode::kPost, "/bs?ep=n&x=1"), true).diagnostics, Severity::kWarning,
+  EXPECT_TRUE(HasDiag(FromClient(Req(CoapCode::kPost, "/bs?ep=n&x=1"), true).diagnostics, Severity::kWarning,
                   "'x=1' in Bootstrap-Request"));
 
   CoapMessage pack = Req(CoapCode::kGet, "/bspack?ep=node1&acc=</0/0>");
@@ -453,7 +429,7 @@ TEST(ClassifyFromClient, BootstrapRequestAndPackRequest) {
   Classification p = FromClient(pack, true);
   ExpectOk(p, OperationKind::kBootstrapPackRequest);
   EXPECT_EQ(p.operation->bootstrap_accounts, "</0/0>");
-  EXPECT_TRUE(Has(FromClient(Req(CoapCode::kGet, "/bspack?ep=n"), true).diagnostics, Severity::kWarning,
+  EXPECT_TRUE(HasDiag(FromClient(Req(CoapCode::kGet, "/bspack?ep=n"), true).diagnostics, Severity::kWarning,
                   "Bootstrap-Pack-Request without Accept"));
   CoapMessage tlv = Req(CoapCode::kGet, "/bspack?ep=n");
   tlv.SetAccept(ContentFormat::kTlv);
@@ -543,7 +519,7 @@ TEST(ClassifyFromServer, DirectionAndServerRoleDecideTheOperation) {
   ExpectOk(FromBootstrapServer(Req(CoapCode::kPost, "/bs")), OperationKind::kBootstrapFinish);
   Classification dm_bs = FromServer(Req(CoapCode::kPost, "/bs"));
   EXPECT_FALSE(dm_bs.ok());
-  EXPECT_TRUE(Has(dm_bs.diagnostics, Severity::kInfo, "looks like Bootstrap-Finish"));
+  EXPECT_TRUE(HasDiag(dm_bs.diagnostics, Severity::kInfo, "looks like Bootstrap-Finish"));
   CoapMessage disc = Req(CoapCode::kGet, "/");
   disc.SetAccept(ContentFormat::kLinkFormat);
   ExpectOk(FromBootstrapServer(disc), OperationKind::kBootstrapDiscover);
@@ -607,7 +583,7 @@ TEST(ClassifyFromServer, ChecksContentFormats) {
               StatusCode::kUnsupportedContentFormat, "Write-Composite with Content-Format tlv");
   CoapMessage fetch = WithCf(Req(CoapCode::kFetch, "/"), ContentFormat::kSenmlJson, "[]");
   fetch.SetAccept(ContentFormat::kTlv);
-  EXPECT_TRUE(Has(FromServer(fetch).diagnostics, Severity::kWarning, "Read-Composite accepts tlv (11542)"));
+  EXPECT_TRUE(HasDiag(FromServer(fetch).diagnostics, Severity::kWarning, "Read-Composite accepts tlv (11542)"));
 }
 
 TEST(ClassifyFromServer, ExecuteArgumentsMustFollowTheAbnf) {
@@ -615,7 +591,7 @@ TEST(ClassifyFromServer, ExecuteArgumentsMustFollowTheAbnf) {
               StatusCode::kBadRequest, "Execute payload is no argument list: argument 0: a value starts with");
   Classification q = FromServer(Req(CoapCode::kPost, "/1/0/8?0=U"));
   EXPECT_TRUE(q.ok());
-  EXPECT_TRUE(Has(q.diagnostics, Severity::kWarning, "arguments belong in the payload"));
+  EXPECT_TRUE(HasDiag(q.diagnostics, Severity::kWarning, "arguments belong in the payload"));
 }
 
 // POST on a Resource: the model decides Execute or partial update; without one the format does.
@@ -645,7 +621,7 @@ TEST(ClassifyFromServer, ObserveRules) {
   ExpectFails(FromServer(comp), StatusCode::kBadRequest, "Observe-Composite carries 'gt'");
   CoapMessage unset = Req(CoapCode::kGet, "/3/0/9?pmin");
   unset.AddUintOption(CoapOption::kObserve, 0);
-  EXPECT_TRUE(Has(FromServer(unset).diagnostics, Severity::kWarning, "attributes without a value"));
+  EXPECT_TRUE(HasDiag(FromServer(unset).diagnostics, Severity::kWarning, "attributes without a value"));
 }
 
 TEST(ClassifyFromServer, WriteAttributesRules) {
@@ -662,10 +638,10 @@ TEST(ClassifyFromServer, WriteAttributesRules) {
            OperationKind::kWriteAttributes);
   Classification pmax = FromServer(Req(CoapCode::kPut, "/3/0/9?pmin=30&pmax=10"));
   ExpectOk(pmax, OperationKind::kWriteAttributes);  // pmax < pmin: ignored, not refused
-  EXPECT_TRUE(Has(pmax.diagnostics, Severity::kWarning, "pmax 10 is below pmin 30"));
+  EXPECT_TRUE(HasDiag(pmax.diagnostics, Severity::kWarning, "pmax 10 is below pmin 30"));
   Classification unknown = FromServer(Req(CoapCode::kPut, "/3/0/9?pmin=1&foo=2"));
   EXPECT_TRUE(unknown.ok());
-  EXPECT_TRUE(Has(unknown.diagnostics, Severity::kWarning, "'foo=2' is not a <NOTIFICATION> attribute"));
+  EXPECT_TRUE(HasDiag(unknown.diagnostics, Severity::kWarning, "'foo=2' is not a <NOTIFICATION> attribute"));
   EXPECT_EQ(unknown.operation->attributes.unknown, (std::vector<std::string>{"foo=2"}));
 }
 
@@ -676,7 +652,7 @@ TEST(ClassifyFromServer, DiscoverDepthAndQueries) {
   CoapMessage read_q = Req(CoapCode::kGet, "/3/0?x=1");
   Classification r = FromServer(read_q);
   EXPECT_TRUE(r.ok());
-  EXPECT_TRUE(Has(r.diagnostics, Severity::kWarning, "unknown query parameter 'x=1' in Read"));
+  EXPECT_TRUE(HasDiag(r.diagnostics, Severity::kWarning, "unknown query parameter 'x=1' in Read"));
 }
 
 // Transport TS 1.2 §6.4.1: with </lwm2m>;rt="oma.lwm2m" DM paths carry /lwm2m.
@@ -688,7 +664,7 @@ TEST(ClassifyFromServer, AlternatePath) {
   ExpectFails(FromServer(Req(CoapCode::kGet, "/3/0/0"), alt), StatusCode::kNotFound,
               "lacks the client's alternate path /lwm2m");
   Operation op = Operation::Read(P("/3/0/0"));
-  EXPECT_TRUE(Validate(op, alt).empty()) << Dump(Validate(op, alt));
+  EXPECT_TRUE(Validate(op, alt).empty()) << DumpDiags(Validate(op, alt));
 }
 
 TEST(ClassifyFromServer, GatewayPrefixedPaths) {
@@ -721,7 +697,7 @@ TEST(ClassifyFromBootstrapServer, RejectsWrongTargets) {
               "FETCH is no Bootstrap operation");
   Classification finish = FromBootstrapServer(WithCf(Req(CoapCode::kPost, "/bs"), ContentFormat::kTextPlain, "x"));
   EXPECT_TRUE(finish.ok());
-  EXPECT_TRUE(Has(finish.diagnostics, Severity::kWarning, "Bootstrap-Finish carries a 1-byte payload"));
+  EXPECT_TRUE(HasDiag(finish.diagnostics, Severity::kWarning, "Bootstrap-Finish carries a 1-byte payload"));
 }
 
 TEST(ClassifyFromServer, WarnsOnNonConfirmableOperations) {
@@ -729,7 +705,7 @@ TEST(ClassifyFromServer, WarnsOnNonConfirmableOperations) {
   read.type = CoapType::kNonConfirmable;
   Classification r = FromServer(read);
   EXPECT_TRUE(r.ok());
-  EXPECT_TRUE(Has(r.diagnostics, Severity::kWarning, "Read sent Non-confirmable"));
+  EXPECT_TRUE(HasDiag(r.diagnostics, Severity::kWarning, "Read sent Non-confirmable"));
   CoapMessage exec = Req(CoapCode::kPost, "/3/0/4");
   exec.type = CoapType::kNonConfirmable;
   EXPECT_TRUE(FromServer(exec).diagnostics.empty());
@@ -769,7 +745,7 @@ TEST(ClassifyRobustness, StatusAgreesWithDiagnosticsOnRandomRequests) {
     o.bootstrap_server = rng() % 2;
     o.models = rng() % 2 ? &Models() : nullptr;
     Classification c = Classify(m, o);
-    ASSERT_EQ(c.ok(), !HasErrors(c.diagnostics)) << m.Summary() << "\n" << Dump(c.diagnostics);
+    ASSERT_EQ(c.ok(), !HasErrors(c.diagnostics)) << m.Summary() << "\n" << DumpDiags(c.diagnostics);
     failures += !c.ok();
     if (c.operation) {
       CoapMessage resp;
@@ -789,10 +765,10 @@ TEST(ClassifyRobustness, StatusAgreesWithDiagnosticsOnRandomRequests) {
 TEST(OperationValidate, FlagsAnOperationThePeerWouldTakeForAnother) {
   // Create addresses an Object; on a Resource the POST is taken for Execute.
   auto d = Validate(Operation::Create(P("/3/0/1"), ContentFormat::kTextPlain, S("x")));
-  EXPECT_TRUE(Has(d, Severity::kError, "Create on /3/0/1 would be received as Execute")) << Dump(d);
+  EXPECT_TRUE(HasDiag(d, Severity::kError, "Create on /3/0/1 would be received as Execute")) << DumpDiags(d);
   // Write-Attributes with no attribute is a PUT without payload: a Write.
   auto e = Validate(Operation::WriteAttributes(P("/3/0/9"), {}));
-  EXPECT_TRUE(Has(e, Severity::kError, "Write-Attributes on /3/0/9 would be received as Write")) << Dump(e);
+  EXPECT_TRUE(HasDiag(e, Severity::kError, "Write-Attributes on /3/0/9 would be received as Write")) << DumpDiags(e);
   EXPECT_TRUE(Validate(Operation::Register("n", 60, "1.2", "U", "</3/0>")).empty());
 }
 
@@ -809,27 +785,27 @@ CoapMessage Resp(uint8_t code, CoapType type = CoapType::kAcknowledgement) {
 TEST(ClassifyResponse, RegisterLocationMustBeUnderRd) {
   Operation reg = Operation::Register("n", 60, "1.2", "U", "</3/0>");
   CoapMessage none = Resp(CoapCode::kCreated);
-  EXPECT_TRUE(Has(ClassifyResponse(reg, none).diagnostics, Severity::kError, "2.01 to Register without a Location-Path"));
+  EXPECT_TRUE(HasDiag(ClassifyResponse(reg, none).diagnostics, Severity::kError, "2.01 to Register without a Location-Path"));
   CoapMessage other = Resp(CoapCode::kCreated);
   other.AddOption(CoapOption::kLocationPath, "reg");
   other.AddOption(CoapOption::kLocationPath, "1");
-  EXPECT_TRUE(Has(ClassifyResponse(reg, other).diagnostics, Severity::kError, "location /reg/1 is not under /rd"));
+  EXPECT_TRUE(HasDiag(ClassifyResponse(reg, other).diagnostics, Severity::kError, "location /reg/1 is not under /rd"));
   CoapMessage bare = Resp(CoapCode::kCreated);
   bare.AddOption(CoapOption::kLocationPath, "rd");
-  EXPECT_TRUE(Has(ClassifyResponse(reg, bare).diagnostics, Severity::kWarning, "Register location is /rd itself"));
+  EXPECT_TRUE(HasDiag(ClassifyResponse(reg, bare).diagnostics, Severity::kWarning, "Register location is /rd itself"));
   ResponseClassification wrong = ClassifyResponse(reg, Resp(CoapCode::kChanged));
   EXPECT_EQ(wrong.kind, ResponseKind::kUnexpected);
-  EXPECT_TRUE(Has(wrong.diagnostics, Severity::kError, "Register expects 2.01 Created, got 2.04 Changed"));
+  EXPECT_TRUE(HasDiag(wrong.diagnostics, Severity::kError, "Register expects 2.01 Created, got 2.04 Changed"));
 }
 
 TEST(ClassifyResponse, ErrorCodesAreCheckedAgainstTheTsTables) {
   Operation reg = Operation::Register("n", 60, "1.2", "U", "</3/0>");
   ResponseClassification pf = ClassifyResponse(reg, Resp(CoapCode::kPreconditionFailed));
   EXPECT_EQ(pf.kind, ResponseKind::kError);
-  EXPECT_TRUE(pf.diagnostics.empty()) << Dump(pf.diagnostics);  // 4.12: version not supported, listed
+  EXPECT_TRUE(pf.diagnostics.empty()) << DumpDiags(pf.diagnostics);  // 4.12: version not supported, listed
   ResponseClassification nf = ClassifyResponse(reg, Resp(CoapCode::kNotFound));
   EXPECT_EQ(nf.kind, ResponseKind::kError);
-  EXPECT_TRUE(Has(nf.diagnostics, Severity::kWarning, "4.04 Not Found is not among the codes listed for Register"));
+  EXPECT_TRUE(HasDiag(nf.diagnostics, Severity::kWarning, "4.04 Not Found is not among the codes listed for Register"));
   EXPECT_EQ(nf.diagnostics[0].rule, "Transport TS 1.2 Table 6.7-2");
   Operation upd = Operation::Update("/rd/1");
   EXPECT_TRUE(ClassifyResponse(upd, Resp(CoapCode::kNotFound)).diagnostics.empty());  // int-105
@@ -839,7 +815,7 @@ TEST(ClassifyResponse, ErrorCodesAreCheckedAgainstTheTsTables) {
   EXPECT_TRUE(ClassifyResponse(Operation::Read(P("/3/0")), Resp(CoapCode::kBadOption)).diagnostics.empty());
   Operation write = Operation::Write(P("/5/0/0"), WriteMode::kReplace, ContentFormat::kOpaque, S("fw"));
   EXPECT_TRUE(ClassifyResponse(write, Resp(CoapCode::kRequestEntityTooLarge)).diagnostics.empty());
-  EXPECT_TRUE(Has(ClassifyResponse(Operation::Read(P("/3/0")), Resp(CoapCode::kRequestEntityTooLarge)).diagnostics,
+  EXPECT_TRUE(HasDiag(ClassifyResponse(Operation::Read(P("/3/0")), Resp(CoapCode::kRequestEntityTooLarge)).diagnostics,
                   Severity::kWarning, "4.13 Request Entity Too Large is not among the codes listed for Read"));
 }
 
@@ -861,7 +837,7 @@ TEST(ClassifyResponse, SuccessCodesPerOperation) {
     SCOPED_TRACE(c.op.Summary());
     ResponseClassification ok = ClassifyResponse(c.op, Resp(c.code));
     EXPECT_EQ(ok.kind, ResponseKind::kSuccess);
-    EXPECT_TRUE(ok.diagnostics.empty()) << Dump(ok.diagnostics);
+    EXPECT_TRUE(ok.diagnostics.empty()) << DumpDiags(ok.diagnostics);
     uint8_t other = c.code == CoapCode::kChanged ? CoapCode::kDeleted : CoapCode::kChanged;
     EXPECT_EQ(ClassifyResponse(c.op, Resp(other)).kind, ResponseKind::kUnexpected);
   }
@@ -876,15 +852,15 @@ TEST(ClassifyResponse, NotifyIsA205WithObserve) {
   ResponseClassification r = ClassifyResponse(obs, n);
   EXPECT_EQ(r.kind, ResponseKind::kNotify);
   EXPECT_EQ(r.observe, 17u);
-  EXPECT_TRUE(r.diagnostics.empty()) << Dump(r.diagnostics);
+  EXPECT_TRUE(r.diagnostics.empty()) << DumpDiags(r.diagnostics);
   CoapMessage plain = Resp(CoapCode::kContent);
   plain.SetContentFormat(ContentFormat::kTextPlain);
   plain.payload = S("87");
   ResponseClassification p = ClassifyResponse(obs, plain);
   EXPECT_EQ(p.kind, ResponseKind::kSuccess);
-  EXPECT_TRUE(Has(p.diagnostics, Severity::kWarning, "the observation was not established"));
+  EXPECT_TRUE(HasDiag(p.diagnostics, Severity::kWarning, "the observation was not established"));
   ResponseClassification cancel = ClassifyResponse(Operation::CancelObservation(P("/3/0/9")), n);
-  EXPECT_TRUE(Has(cancel.diagnostics, Severity::kWarning, "still carries an Observe option"));
+  EXPECT_TRUE(HasDiag(cancel.diagnostics, Severity::kWarning, "still carries an Observe option"));
   Operation comp = Operation::ObserveComposite(ContentFormat::kSenmlJson, S("[]"));
   CoapMessage cn = Resp(CoapCode::kContent);
   cn.AddUintOption(CoapOption::kObserve, 0);
@@ -896,18 +872,18 @@ TEST(ClassifyResponse, ContentFormatMustMatchAccept) {
   CoapMessage wrong = Resp(CoapCode::kContent);
   wrong.SetContentFormat(ContentFormat::kTlv);
   wrong.payload = {0xc1};
-  EXPECT_TRUE(Has(ClassifyResponse(read, wrong).diagnostics, Severity::kError,
+  EXPECT_TRUE(HasDiag(ClassifyResponse(read, wrong).diagnostics, Severity::kError,
                   "Read asked for senml-cbor (112) and got tlv (11542)"));
   CoapMessage no_cf = Resp(CoapCode::kContent);
   no_cf.payload = {0xc1};
-  EXPECT_TRUE(Has(ClassifyResponse(read, no_cf).diagnostics, Severity::kError,
+  EXPECT_TRUE(HasDiag(ClassifyResponse(read, no_cf).diagnostics, Severity::kError,
                   "Read response with a payload but no Content-Format"));
   CoapMessage empty = Resp(CoapCode::kContent);  // an Object without instances: empty 2.05 is fine
   EXPECT_TRUE(ClassifyResponse(read, empty).diagnostics.empty());
   CoapMessage disc = Resp(CoapCode::kContent);
   disc.SetContentFormat(ContentFormat::kSenmlJson);
   disc.payload = S("[]");
-  EXPECT_TRUE(Has(ClassifyResponse(Operation::Discover(P("/3")), disc).diagnostics, Severity::kError,
+  EXPECT_TRUE(HasDiag(ClassifyResponse(Operation::Discover(P("/3")), disc).diagnostics, Severity::kError,
                   "Discover response in senml-json (110); it must be link format (40)"));
 }
 
@@ -918,7 +894,7 @@ TEST(ClassifyResponse, ContinueEmptyAckAndReset) {
   ResponseClassification c = ClassifyResponse(write, cont);
   EXPECT_EQ(c.kind, ResponseKind::kContinue);
   EXPECT_TRUE(c.diagnostics.empty());
-  EXPECT_TRUE(Has(ClassifyResponse(write, Resp(CoapCode::kContinue)).diagnostics, Severity::kWarning,
+  EXPECT_TRUE(HasDiag(ClassifyResponse(write, Resp(CoapCode::kContinue)).diagnostics, Severity::kWarning,
                   "2.31 Continue without a Block1 option"));
   ResponseClassification bad = ClassifyResponse(Operation::Read(P("/3/0")), Resp(CoapCode::kContinue));
   EXPECT_EQ(bad.kind, ResponseKind::kUnexpected);
@@ -926,7 +902,7 @@ TEST(ClassifyResponse, ContinueEmptyAckAndReset) {
   EXPECT_EQ(ClassifyResponse(write, Resp(CoapCode::kEmpty, CoapType::kReset)).kind, ResponseKind::kReset);
   ResponseClassification req = ClassifyResponse(write, Resp(CoapCode::kGet));
   EXPECT_EQ(req.kind, ResponseKind::kUnexpected);
-  EXPECT_TRUE(Has(req.diagnostics, Severity::kError, "GET is no response code"));
+  EXPECT_TRUE(HasDiag(req.diagnostics, Severity::kError, "GET is no response code"));
   EXPECT_EQ(ResponseKindName(ResponseKind::kNotify), "notify");
 }
 
@@ -939,13 +915,13 @@ TEST(ClassifyResponse, CreateLocationNamesTheNewInstance) {
   ResponseClassification ok = ClassifyResponse(anon, loc);
   EXPECT_EQ(ok.kind, ResponseKind::kSuccess);
   EXPECT_EQ(ok.created, P("/1/3"));
-  EXPECT_TRUE(ok.diagnostics.empty()) << Dump(ok.diagnostics);
-  EXPECT_TRUE(Has(ClassifyResponse(anon, Resp(CoapCode::kCreated)).diagnostics, Severity::kError,
+  EXPECT_TRUE(ok.diagnostics.empty()) << DumpDiags(ok.diagnostics);
+  EXPECT_TRUE(HasDiag(ClassifyResponse(anon, Resp(CoapCode::kCreated)).diagnostics, Severity::kError,
                   "2.01 to a Create whose payload names no instance"));
   CoapMessage other = Resp(CoapCode::kCreated);
   other.AddOption(CoapOption::kLocationPath, "2");
   other.AddOption(CoapOption::kLocationPath, "3");
-  EXPECT_TRUE(Has(ClassifyResponse(anon, other).diagnostics, Severity::kError,
+  EXPECT_TRUE(HasDiag(ClassifyResponse(anon, other).diagnostics, Severity::kError,
                   "Create location /2/3 is not an instance /1/i"));
   // With an Object Instance TLV the instance is named: no Location-Path needed.
   Operation named = Operation::Create(P("/1"), ContentFormat::kTlv, {0x08, 0x05, 0x03, 0xc1, 0x00, 0x65});

@@ -169,7 +169,7 @@ Result<Value> Value::FromText(std::string_view t, DataType type) {
     case DataType::kBoolean:
       if (t == "1") return Value::Boolean(true);
       if (t == "0") return Value::Boolean(false);
-      return bad("a Boolean ('0' or '1', Core TS 1.2 §7.4.1)");
+      return bad("a Boolean ('0' or '1')");
     case DataType::kOpaque: {
       auto b = Base64Decode(t);
       if (!b) return BadRequest("Opaque in text/plain must be base64: " + b.status().message());
@@ -396,6 +396,41 @@ Result<Bytes> HexDecode(std::string_view t) {
   }
   if (hi >= 0) return BadRequest("odd number of hex digits");
   return out;
+}
+
+std::optional<size_t> FindInvalidUtf8(std::span<const uint8_t> d) {
+  size_t i = 0;
+  while (i < d.size()) {
+    const uint8_t c = d[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // Lead byte: sequence length, smallest code point that needs it, payload bits.
+    size_t len;
+    uint32_t min, cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2, min = 0x80, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, min = 0x800, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, min = 0x10000, cp = c & 0x07;
+    } else {
+      return i;  // a continuation byte, or F8..FF
+    }
+    if (d.size() - i < len) return i;
+    for (size_t k = 1; k < len; ++k) {
+      if ((d[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (d[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += len;
+  }
+  return std::nullopt;
+}
+
+std::optional<size_t> FindInvalidUtf8(std::string_view text) {
+  return FindInvalidUtf8(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
 
 }  // namespace lwm2m

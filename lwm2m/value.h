@@ -10,6 +10,7 @@
 #include <compare>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -107,5 +108,12 @@ Result<Bytes> Base64UrlDecode(std::string_view text);
 std::string HexEncode(const Bytes& data);  // lower-case, no separators
 // Accepts upper or lower case, optional spaces, ':' and "0x" prefix.
 Result<Bytes> HexDecode(std::string_view text);
+
+// Offset of the first byte of the first sequence that is not UTF-8 (RFC 3629
+// §3-§4: no overlong forms, no surrogates U+D800..U+DFFF, nothing above
+// U+10FFFF, no truncated sequence), or nullopt when all of it is UTF-8.
+//   FindInvalidUtf8("ab\xC0\x80") == 2;  FindInvalidUtf8("\xE2\x82\xAC") == std::nullopt
+std::optional<size_t> FindInvalidUtf8(std::span<const uint8_t> data);
+std::optional<size_t> FindInvalidUtf8(std::string_view text);
 
 }  // namespace lwm2m

@@ -136,5 +136,41 @@ TEST(Hex, DecodesWithSeparatorsAndRejectsJunk) {
   EXPECT_NE(r.status().message().find("'z' at 2"), std::string::npos) << r.status().message();
 }
 
+// Known answers from RFC 3629 §3 (the encoding table), §4 (the ABNF: no
+// overlongs, no surrogates, nothing above U+10FFFF) and §10 (C0 80 is the
+// overlong NUL that must be rejected).
+TEST(Utf8, AcceptsWellFormedSequences) {
+  EXPECT_EQ(FindInvalidUtf8(""), std::nullopt);
+  EXPECT_EQ(FindInvalidUtf8("plain ASCII \x7f"), std::nullopt);
+  EXPECT_EQ(FindInvalidUtf8("\xC2\x80"), std::nullopt);              // U+0080, smallest 2-byte
+  EXPECT_EQ(FindInvalidUtf8("\xC3\xA9t\xC3\xA9"), std::nullopt);     // "été"
+  EXPECT_EQ(FindInvalidUtf8("\xE0\xA0\x80"), std::nullopt);          // U+0800, smallest 3-byte
+  EXPECT_EQ(FindInvalidUtf8("\xE2\x82\xAC"), std::nullopt);          // U+20AC EURO SIGN
+  EXPECT_EQ(FindInvalidUtf8("\xED\x9F\xBF\xEE\x80\x80"), std::nullopt);  // U+D7FF, U+E000 around the surrogates
+  EXPECT_EQ(FindInvalidUtf8("\xF0\x90\x80\x80"), std::nullopt);      // U+10000, smallest 4-byte
+  EXPECT_EQ(FindInvalidUtf8("\xF0\x9F\x98\x80"), std::nullopt);      // U+1F600
+  EXPECT_EQ(FindInvalidUtf8("\xF4\x8F\xBF\xBF"), std::nullopt);      // U+10FFFF, the largest
+  const Bytes nul_inside = {'a', 0x00, 'b'};
+  EXPECT_EQ(FindInvalidUtf8(nul_inside), std::nullopt);
+}
+
+TEST(Utf8, GivesTheOffsetOfTheFirstBadSequence) {
+  EXPECT_EQ(FindInvalidUtf8("\xC0\x80"), 0u);                  // overlong NUL (RFC 3629 §10)
+  EXPECT_EQ(FindInvalidUtf8("ab\xC1\xBF"), 2u);                // overlong U+007F
+  EXPECT_EQ(FindInvalidUtf8("\xE0\x9F\xBF"), 0u);              // overlong U+07FF
+  EXPECT_EQ(FindInvalidUtf8("x\xF0\x8F\xBF\xBF"), 1u);         // overlong U+FFFF
+  EXPECT_EQ(FindInvalidUtf8("\xED\xA0\x80"), 0u);              // U+D800, a surrogate
+  EXPECT_EQ(FindInvalidUtf8("ok\xED\xBF\xBF"), 2u);            // U+DFFF, a surrogate
+  EXPECT_EQ(FindInvalidUtf8("\xF4\x90\x80\x80"), 0u);          // U+110000, above U+10FFFF
+  EXPECT_EQ(FindInvalidUtf8("\xE2\x82"), 0u);                  // truncated 3-byte sequence
+  EXPECT_EQ(FindInvalidUtf8("abc\xF0\x9F\x98"), 3u);           // truncated 4-byte sequence at the end
+  EXPECT_EQ(FindInvalidUtf8("\xC3(x"), 0u);                    // second byte not a continuation
+  EXPECT_EQ(FindInvalidUtf8("\xC3\xA9\x80"), 2u);              // lone continuation byte after a good "é"
+  EXPECT_EQ(FindInvalidUtf8("\xF8\x88\x80\x80\x80"), 0u);      // 5-byte form, not UTF-8
+  EXPECT_EQ(FindInvalidUtf8("\xFF"), 0u);
+  const Bytes bytes = {'a', 'b', 0xE2, 0x82, 0xAC, 0xED, 0xA0, 0x80};
+  EXPECT_EQ(FindInvalidUtf8(bytes), 5u);  // the span overload agrees
+}
+
 }  // namespace
 }  // namespace lwm2m

@@ -14,39 +14,6 @@ namespace {
 
 constexpr const char* kRfcWellFormed = "RFC 8949 §3";
 
-// Offset of the first byte of an invalid UTF-8 sequence (RFC 3629 §4: no
-// overlong forms, no surrogates, nothing above U+10FFFF), or nullopt.
-std::optional<size_t> FindInvalidUtf8(const uint8_t* p, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    uint8_t c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t min;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2, min = 0x80, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3, min = 0x800, cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4, min = 0x10000, cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (n - i < len) return i;
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-    i += len;
-  }
-  return std::nullopt;
-}
-
 struct Frame {
   uint8_t major;       // 2/3 (indefinite string), 4, 5, 6
   bool indefinite;
@@ -71,8 +38,9 @@ std::optional<size_t> ScanItem(std::span<const uint8_t> d, Diagnostics& diags, s
   const size_t n = d.size();
   std::vector<Frame> stack;
   size_t pos = 0;
-  auto fail = [&](size_t off, const std::string& msg) -> std::optional<size_t> {
-    diags.Error(off, "", f + ": " + msg, kRfcWellFormed);
+  auto fail = [&](size_t off, const std::string& msg,
+                  const char* rule = kRfcWellFormed) -> std::optional<size_t> {
+    diags.Error(off, "", f + ": " + msg, rule);
     return std::nullopt;
   };
   if (n == 0) return fail(0, "empty payload, one CBOR data item expected");
@@ -107,7 +75,8 @@ std::optional<size_t> ScanItem(std::span<const uint8_t> d, Diagnostics& diags, s
         return fail(head, std::string("chunk at offset ") + std::to_string(head) + " of an indefinite-length " +
                               MajorName(stack.back().major) + " is a " + MajorName(major) +
                               (ai == 31 ? " of indefinite length" : "") +
-                              "; chunks must be definite-length strings of the same major type (RFC 8949 §3.2.3)");
+                              "; chunks must be definite-length strings of the same major type",
+                    "RFC 8949 §3.2.3");
       }
       if (ai >= 28 && ai <= 30) {
         return fail(head, "reserved additional information " + std::to_string(ai) + " in initial byte 0x" +
@@ -156,10 +125,10 @@ std::optional<size_t> ScanItem(std::span<const uint8_t> d, Diagnostics& diags, s
                                     std::to_string(arg - left) + " bytes past the end");
             }
             if (major == 3) {
-              if (auto bad = FindInvalidUtf8(d.data() + pos, static_cast<size_t>(arg))) {
+              if (auto bad = FindInvalidUtf8(d.subspan(pos, static_cast<size_t>(arg)))) {
                 return fail(pos + *bad, "text string at offset " + std::to_string(head) +
-                                            " has invalid UTF-8 at offset " + std::to_string(pos + *bad) +
-                                            " (RFC 8949 §3.1)");
+                                            " has invalid UTF-8 at offset " + std::to_string(pos + *bad),
+                            "RFC 8949 §3.1");
               }
             }
             pos += static_cast<size_t>(arg);
@@ -192,7 +161,8 @@ std::optional<size_t> ScanItem(std::span<const uint8_t> d, Diagnostics& diags, s
             if (ai == 24) {
               if (arg < 32) {
                 return fail(head, "simple value " + std::to_string(arg) + " at offset " + std::to_string(head) +
-                                      " uses the two-byte form, which is only for values 32..255 (RFC 8949 §3.3)");
+                                      " uses the two-byte form, which is only for values 32..255",
+                            "RFC 8949 §3.3");
               }
               return fail(head, "unassigned simple value " + std::to_string(arg) + " at offset " +
                                     std::to_string(head) + " is not supported");
@@ -218,27 +188,6 @@ std::optional<size_t> ScanItem(std::span<const uint8_t> d, Diagnostics& diags, s
   }
 }
 
-// The bytes of a definite or indefinite byte/text string.
-std::string StringBytes(const cbor_item_t* item) {
-  std::string out;
-  const bool text = cbor_isa_string(item);
-  const bool definite = text ? cbor_string_is_definite(item) : cbor_bytestring_is_definite(item);
-  if (definite) {
-    const size_t len = text ? cbor_string_length(item) : cbor_bytestring_length(item);
-    const unsigned char* h = text ? cbor_string_handle(item) : cbor_bytestring_handle(item);
-    if (h && len) out.assign(reinterpret_cast<const char*>(h), len);
-    return out;
-  }
-  const size_t count = text ? cbor_string_chunk_count(item) : cbor_bytestring_chunk_count(item);
-  cbor_item_t** chunks = text ? cbor_string_chunks_handle(item) : cbor_bytestring_chunks_handle(item);
-  for (size_t i = 0; i < count && chunks; ++i) {
-    if (chunks[i] && (text ? cbor_isa_string(chunks[i]) : cbor_isa_bytestring(chunks[i]))) {
-      out += StringBytes(chunks[i]);
-    }
-  }
-  return out;
-}
-
 // Exact half-precision bits of `d`, if `d` is a binary16 value (incl. ±0, ±inf; not NaN).
 std::optional<uint16_t> ExactHalf(double d) {
   const uint16_t sign = std::signbit(d) ? 0x8000 : 0;
@@ -257,25 +206,6 @@ std::optional<uint16_t> ExactHalf(double d) {
   const double frac = (2 * m - 1) * 1024;
   if (frac != std::floor(frac)) return std::nullopt;
   return static_cast<uint16_t>(sign | ((exp + 15) << 10) | static_cast<uint16_t>(frac));
-}
-
-void AppendHead(Bytes& out, uint8_t major, uint64_t arg) {
-  const uint8_t mt = static_cast<uint8_t>(major << 5);
-  if (arg < 24) {
-    out.push_back(mt | static_cast<uint8_t>(arg));
-  } else if (arg <= 0xFF) {
-    out.push_back(mt | 24);
-    out.push_back(static_cast<uint8_t>(arg));
-  } else if (arg <= 0xFFFF) {
-    out.push_back(mt | 25);
-    for (int s = 8; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(arg >> s));
-  } else if (arg <= 0xFFFFFFFFu) {
-    out.push_back(mt | 26);
-    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(arg >> s));
-  } else {
-    out.push_back(mt | 27);
-    for (int s = 56; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(arg >> s));
-  }
 }
 
 // RFC 8949 §4.2.2: the shortest of half/single/double that preserves the value.
@@ -308,29 +238,29 @@ void Serialize(const cbor_item_t* item, Bytes& out, size_t depth) {
   if (!item || depth > 1000) return;
   switch (cbor_typeof(item)) {
     case CBOR_TYPE_UINT:
-      AppendHead(out, 0, cbor_get_int(item));
+      CborAppendHead(out, 0, cbor_get_int(item));
       break;
     case CBOR_TYPE_NEGINT:
-      AppendHead(out, 1, cbor_get_int(item));
+      CborAppendHead(out, 1, cbor_get_int(item));
       break;
     case CBOR_TYPE_BYTESTRING:
     case CBOR_TYPE_STRING: {
-      const std::string s = StringBytes(item);
-      AppendHead(out, cbor_isa_string(item) ? 3 : 2, s.size());
+      const std::string s = CborStringBytes(item);
+      CborAppendHead(out, cbor_isa_string(item) ? 3 : 2, s.size());
       out.insert(out.end(), s.begin(), s.end());
       break;
     }
     case CBOR_TYPE_ARRAY: {
       const size_t size = cbor_array_size(item);
       cbor_item_t** h = cbor_array_handle(item);
-      AppendHead(out, 4, size);
+      CborAppendHead(out, 4, size);
       for (size_t i = 0; i < size; ++i) Serialize(h[i], out, depth + 1);
       break;
     }
     case CBOR_TYPE_MAP: {
       const size_t size = cbor_map_size(item);
       struct cbor_pair* h = cbor_map_handle(item);
-      AppendHead(out, 5, size);
+      CborAppendHead(out, 5, size);
       for (size_t i = 0; i < size; ++i) {
         Serialize(h[i].key, out, depth + 1);
         Serialize(h[i].value, out, depth + 1);
@@ -338,7 +268,7 @@ void Serialize(const cbor_item_t* item, Bytes& out, size_t depth) {
       break;
     }
     case CBOR_TYPE_TAG: {
-      AppendHead(out, 6, cbor_tag_value(item));
+      CborAppendHead(out, 6, cbor_tag_value(item));
       cbor_item_t* inner = cbor_tag_item(item);  // takes a reference
       Serialize(inner, out, depth + 1);
       if (inner) cbor_decref(&inner);
@@ -346,7 +276,7 @@ void Serialize(const cbor_item_t* item, Bytes& out, size_t depth) {
     }
     case CBOR_TYPE_FLOAT_CTRL:
       if (cbor_float_ctrl_is_ctrl(item)) {
-        AppendHead(out, 7, cbor_ctrl_value(item));
+        CborAppendHead(out, 7, cbor_ctrl_value(item));
       } else {
         AppendFloat(out, cbor_float_get_float(item));
       }
@@ -379,6 +309,46 @@ std::optional<int64_t> IntegerOf(const cbor_item_t* item) {
 }
 
 }  // namespace
+
+std::string CborStringBytes(const cbor_item_t* item, bool* indefinite) {
+  std::string out;
+  const bool text = cbor_isa_string(item);
+  const bool definite = text ? cbor_string_is_definite(item) : cbor_bytestring_is_definite(item);
+  if (definite) {
+    const size_t len = text ? cbor_string_length(item) : cbor_bytestring_length(item);
+    const unsigned char* h = text ? cbor_string_handle(item) : cbor_bytestring_handle(item);
+    if (h && len) out.assign(reinterpret_cast<const char*>(h), len);
+    return out;
+  }
+  if (indefinite) *indefinite = true;
+  const size_t count = text ? cbor_string_chunk_count(item) : cbor_bytestring_chunk_count(item);
+  cbor_item_t** chunks = text ? cbor_string_chunks_handle(item) : cbor_bytestring_chunks_handle(item);
+  for (size_t i = 0; i < count && chunks; ++i) {
+    if (chunks[i] && (text ? cbor_isa_string(chunks[i]) : cbor_isa_bytestring(chunks[i]))) {
+      out += CborStringBytes(chunks[i]);
+    }
+  }
+  return out;
+}
+
+void CborAppendHead(Bytes& out, uint8_t major, uint64_t arg) {
+  const uint8_t mt = static_cast<uint8_t>(major << 5);
+  if (arg < 24) {
+    out.push_back(static_cast<uint8_t>(mt | arg));
+  } else if (arg <= 0xFF) {
+    out.push_back(mt | 24);
+    out.push_back(static_cast<uint8_t>(arg));
+  } else if (arg <= 0xFFFF) {
+    out.push_back(mt | 25);
+    for (int s = 8; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(arg >> s));
+  } else if (arg <= 0xFFFFFFFFu) {
+    out.push_back(mt | 26);
+    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(arg >> s));
+  } else {
+    out.push_back(mt | 27);
+    for (int s = 56; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(arg >> s));
+  }
+}
 
 CborItem CborLoad(std::span<const uint8_t> data, Diagnostics& diags, std::string_view format_name,
                   size_t max_depth) {
@@ -423,10 +393,10 @@ Result<Value> ValueFromCbor(const cbor_item_t* item, DataType expected, std::str
         return BadRequest("CBOR: " + std::string(path) + ": " + CborDescribe(item) + " is below the Integer range");
       }
       if (t == CBOR_TYPE_BYTESTRING) {
-        const std::string s = StringBytes(item);
+        const std::string s = CborStringBytes(item);
         return Value::Opaque(Bytes(s.begin(), s.end()));
       }
-      if (t == CBOR_TYPE_STRING) return Value::String(StringBytes(item));
+      if (t == CBOR_TYPE_STRING) return Value::String(CborStringBytes(item));
       if (is_float) return Value::Float(cbor_float_get_float(item));
       if (cbor_is_bool(item)) return Value::Boolean(cbor_get_bool(item));
       if (cbor_is_null(item)) return Value();
@@ -475,15 +445,16 @@ Result<Value> ValueFromCbor(const cbor_item_t* item, DataType expected, std::str
     case DataType::kString:
     case DataType::kCorelnk:
       if (t != CBOR_TYPE_STRING) return WrongType(item, expected, path);
-      return expected == DataType::kString ? Value::String(StringBytes(item)) : Value::Corelnk(StringBytes(item));
+      return expected == DataType::kString ? Value::String(CborStringBytes(item))
+                                           : Value::Corelnk(CborStringBytes(item));
     case DataType::kOpaque: {
       if (t != CBOR_TYPE_BYTESTRING) return WrongType(item, expected, path);
-      const std::string s = StringBytes(item);
+      const std::string s = CborStringBytes(item);
       return Value::Opaque(Bytes(s.begin(), s.end()));
     }
     case DataType::kObjlnk: {
       if (t != CBOR_TYPE_STRING) return WrongType(item, expected, path);
-      const std::string s = StringBytes(item);
+      const std::string s = CborStringBytes(item);
       Result<Value> v = Value::FromText(s, DataType::kObjlnk);
       if (!v) {
         return BadRequest("CBOR: " + std::string(path) + ": Objlnk text \"" + s + "\" is not \"oid:iid\" (" +
@@ -563,9 +534,9 @@ std::string CborDescribe(const cbor_item_t* item) {
       return "negative integer -" + std::to_string(n + 1);
     }
     case CBOR_TYPE_BYTESTRING:
-      return "byte string (" + std::to_string(StringBytes(item).size()) + " bytes)";
+      return "byte string (" + std::to_string(CborStringBytes(item).size()) + " bytes)";
     case CBOR_TYPE_STRING:
-      return "text string (" + std::to_string(StringBytes(item).size()) + " bytes)";
+      return "text string (" + std::to_string(CborStringBytes(item).size()) + " bytes)";
     case CBOR_TYPE_ARRAY:
       return "array (" + std::to_string(cbor_array_size(item)) + " items)";
     case CBOR_TYPE_MAP:

@@ -58,4 +58,12 @@ Bytes CborSerialize(const cbor_item_t* item);
 // A short description for messages: "unsigned integer 5", "text string (3 bytes)", "map (2 pairs)".
 std::string CborDescribe(const cbor_item_t* item);
 
+// The bytes of a byte or text string item, definite or chunked (indefinite
+// length, RFC 8949 §3.2.3); sets *indefinite, when given, for a chunked one.
+std::string CborStringBytes(const cbor_item_t* item, bool* indefinite = nullptr);
+
+// Appends the head of a data item, major type and argument, with the argument
+// in its shortest form (RFC 8949 §3; preferred serialization, §4.1).
+void CborAppendHead(Bytes& out, uint8_t major, uint64_t arg);
+
 }  // namespace lwm2m

@@ -8,10 +8,12 @@
 #include <limits>
 #include <random>
 
+#include "lwm2m/codec/codec_test_support.h"
+
 namespace lwm2m {
 namespace {
 
-Bytes Hex(std::string_view h) { return *HexDecode(h); }
+using codec_test::H;
 
 CborItem Load(const Bytes& b, Diagnostics& d) { return CborLoad(b, d, "CBOR"); }
 
@@ -81,10 +83,10 @@ TEST(CborLoad, ReserializesNonPreferredInputInPreferredForm) {
                {"bf61610161629f0203ffff", "a26161016162820203"}};
   for (const auto& c : cases) {
     Diagnostics d;
-    CborItem item = Load(Hex(c.in), d);
+    CborItem item = Load(H(c.in), d);
     ASSERT_TRUE(item) << c.in;
     EXPECT_TRUE(d.empty()) << c.in;
-    EXPECT_EQ(CborSerialize(item.get()), Hex(c.out)) << c.in;
+    EXPECT_EQ(CborSerialize(item.get()), H(c.out)) << c.in;
   }
 }
 
@@ -121,7 +123,7 @@ TEST(CborLoad, RejectsMalformedInputWithOffset) {
   };
   for (const auto& c : cases) {
     Diagnostics d;
-    CborItem item = Load(Hex(c.hex), d);
+    CborItem item = Load(H(c.hex), d);
     EXPECT_FALSE(item) << c.hex;
     ASSERT_EQ(d.size(), 1u) << c.hex;
     EXPECT_EQ(d.list()[0].severity, Severity::kError);
@@ -155,7 +157,7 @@ TEST(CborLoad, RejectsNestingDeeperThanMaxDepth) {
 
 TEST(CborLoad, ReturnsItemAndErrorForTrailingBytes) {
   Diagnostics d;
-  CborItem item = Load(Hex("0102"), d);
+  CborItem item = Load(H("0102"), d);
   ASSERT_TRUE(item);
   EXPECT_EQ(cbor_get_int(item.get()), 1u);
   ASSERT_EQ(d.size(), 1u);
@@ -194,7 +196,7 @@ TEST(CborLoad, NeverCrashesOnShortInputs) {
 
 Result<Value> Typed(std::string_view hex, DataType t) {
   Diagnostics d;
-  CborItem item = CborLoad(Hex(hex), d, "CBOR");
+  CborItem item = CborLoad(H(hex), d, "CBOR");
   if (!item) return BadRequest("load failed");
   return ValueFromCbor(item.get(), t, "/3/0/9");
 }

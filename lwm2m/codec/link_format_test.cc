@@ -10,31 +10,19 @@
 #include <random>
 
 #include "lwm2m/codec/codec.h"
+#include "lwm2m/codec/codec_test_support.h"
 
 namespace lwm2m {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using codec_test::B;
+using codec_test::CountDiag;
+using codec_test::DumpDiags;
 
 LinkParam P(std::string n) { return {std::move(n), std::nullopt, false}; }
 LinkParam P(std::string n, std::string v, bool q = false) { return {std::move(n), std::move(v), q}; }
-
-// Diagnostics of a given severity whose message contains `needle`.
-int Count(const std::vector<Diagnostic>& ds, Severity s, std::string_view needle) {
-  int n = 0;
-  for (const auto& d : ds)
-    if (d.severity == s && d.message.find(needle) != std::string::npos) ++n;
-  return n;
-}
-
-std::string Dump(const std::vector<Diagnostic>& ds) {
-  std::string s;
-  for (const auto& d : ds) s += d.ToString() + "\n";
-  return s;
-}
-
-Bytes B(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
 // Printable ASCII that is not a ptokenchar (RFC 6690 §2): the serializer must quote these.
 bool NeedsQuotesForTest(const std::string& v) {
@@ -47,7 +35,7 @@ bool NeedsQuotesForTest(const std::string& v) {
 TEST(LinkFormat, DecodesRegisterExampleOfCoreTs) {
   const std::string text = "</1/0>,</1/1>,</2/0>,</2/1>,</2/2>,</2/3>,</2/4>,</3/0>,</4/0>,</5>";
   LinkParseResult r = ParseLinkFormat(text);
-  EXPECT_THAT(r.diagnostics, IsEmpty()) << Dump(r.diagnostics);
+  EXPECT_THAT(r.diagnostics, IsEmpty()) << DumpDiags(r.diagnostics);
   ASSERT_EQ(r.links.size(), 10u);
   EXPECT_EQ(r.links[0], (Link{"/1/0", {}}));
   EXPECT_EQ(r.links[9], (Link{"/5", {}}));
@@ -71,7 +59,7 @@ TEST(LinkFormat, DecodesRegisterRootLinkContentFormats) {
   EXPECT_EQ(a.links[0], (Link{"/", {P("ct", "110")}}));
   // The TS writes ", " which the RFC 6690 ABNF does not allow: one warning, no error.
   EXPECT_FALSE(a.HasErrors());
-  EXPECT_EQ(Count(a.diagnostics, Severity::kWarning, "whitespace after ','"), 1) << Dump(a.diagnostics);
+  EXPECT_EQ(CountDiag(a.diagnostics, Severity::kWarning, "whitespace after ','"), 1u) << DumpDiags(a.diagnostics);
   EXPECT_EQ(a.diagnostics[0].offset, 11u);
   EXPECT_THAT(ExtractRegisterPayload(a.links).content_formats, ElementsAre(110));
 
@@ -86,7 +74,7 @@ TEST(LinkFormat, DecodesRegisterRootLinkContentFormats) {
 TEST(LinkFormat, ExtractsObjectVersionsOfRegisterExamples) {
   LinkParseResult a = ParseLinkFormat("</1>;ver=1.0,</1/0>,</1/1>,</3/0>");
   EXPECT_THAT(a.diagnostics, IsEmpty());
-  EXPECT_THAT(CheckRegisterPayload(a.links, "1.1"), IsEmpty()) << Dump(CheckRegisterPayload(a.links, "1.1"));
+  EXPECT_THAT(CheckRegisterPayload(a.links, "1.1"), IsEmpty()) << DumpDiags(CheckRegisterPayload(a.links, "1.1"));
   RegisterPayload ra = ExtractRegisterPayload(a.links);
   ASSERT_EQ(ra.objects.size(), 2u);
   EXPECT_EQ(ra.objects[0], (RegisteredObject{1, "1.0", {0, 1}}));
@@ -106,7 +94,7 @@ TEST(LinkFormat, ExtractsAlternatePath) {
       "</lwm2m/2/4>,</lwm2m/3/0>,</lwm2m/4/0>,</lwm2m/5>");
   ASSERT_EQ(r.links.size(), 11u);
   EXPECT_EQ(r.links[0], (Link{"/lwm2m", {P("rt", "oma.lwm2m", true)}}));
-  EXPECT_FALSE(HasErrors(CheckRegisterPayload(r.links, "1.1"))) << Dump(CheckRegisterPayload(r.links, "1.1"));
+  EXPECT_FALSE(HasErrors(CheckRegisterPayload(r.links, "1.1"))) << DumpDiags(CheckRegisterPayload(r.links, "1.1"));
   RegisterPayload reg = ExtractRegisterPayload(r.links);
   EXPECT_EQ(reg.alternate_path, "/lwm2m");
   ASSERT_EQ(reg.objects.size(), 5u);
@@ -164,7 +152,7 @@ TEST(LinkFormat, DecodesBootstrapDiscoverExample) {
   EXPECT_EQ(r.links[0], (Link{"/", {P("lwm2m", "1.2")}}));
   EXPECT_EQ(r.links[1], (Link{"/0/0", {P("ssid", "101"), P("uri", "coaps://server_1.example.com", true)}}));
   EXPECT_THAT(CheckBootstrapDiscoverPayload(r.links, "1.2"), IsEmpty())
-      << Dump(CheckBootstrapDiscoverPayload(r.links, "1.2"));
+      << DumpDiags(CheckBootstrapDiscoverPayload(r.links, "1.2"));
   Diagnostics d;
   LwM2mAttributes a = ReadLwM2mAttributes(r.links[1], d);
   EXPECT_EQ(a.properties.ssid, 101);
@@ -186,8 +174,8 @@ TEST(LinkFormat, ToleratesTrailingSlashOfBootstrapDiscoverExample) {
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(*p, (Path{0, 1}));
   auto d = CheckBootstrapDiscoverPayload(r.links, "1.1");
-  EXPECT_FALSE(HasErrors(d)) << Dump(d);
-  EXPECT_EQ(Count(d, Severity::kInfo, "ends with '/'"), 1);
+  EXPECT_FALSE(HasErrors(d)) << DumpDiags(d);
+  EXPECT_EQ(CountDiag(d, Severity::kInfo, "ends with '/'"), 1u);
 }
 
 // ---- Known answers: RFC 6690 §5 (line breaks of the RFC rendering removed) ----
@@ -211,7 +199,7 @@ TEST(LinkFormat, DecodesRfc6690Section5Examples) {
       "<http://www.example.com/sensors/t123>;anchor=\"/sensors/temp\";rel=\"describedby\","
       "</t>;anchor=\"/sensors/temp\";rel=\"alternate\"";
   LinkParseResult d = ParseLinkFormat(d_text);
-  EXPECT_THAT(d.diagnostics, IsEmpty()) << Dump(d.diagnostics);
+  EXPECT_THAT(d.diagnostics, IsEmpty()) << DumpDiags(d.diagnostics);
   ASSERT_EQ(d.links.size(), 5u);
   EXPECT_EQ(d.links[0], (Link{"/sensors", {P("ct", "40"), P("title", "Sensor Index", true)}}));
   EXPECT_EQ(d.links[3], (Link{"http://www.example.com/sensors/t123",
@@ -223,7 +211,7 @@ TEST(LinkFormat, DecodesRfc6690Section5Examples) {
 
 TEST(LinkFormat, DecodesQuotedStringEscapesAndValuelessParams) {
   LinkParseResult r = ParseLinkFormat("</a>;title=\"say \\\"hi\\\" \\\\ ok\";obs;sz=0");
-  EXPECT_THAT(r.diagnostics, IsEmpty()) << Dump(r.diagnostics);
+  EXPECT_THAT(r.diagnostics, IsEmpty()) << DumpDiags(r.diagnostics);
   ASSERT_EQ(r.links.size(), 1u);
   EXPECT_EQ(r.links[0], (Link{"/a", {P("title", "say \"hi\" \\ ok", true), P("obs"), P("sz", "0")}}));
   auto enc = SerializeLinkFormat(r.links);
@@ -242,7 +230,7 @@ TEST(LinkFormat, EmptyPayloadHasNoLinks) {
 // Transport TS 1.2.2 Figure 6.4.3-1 erratum: "</2/0></2/1>" lacks a ','.
 TEST(LinkFormat, RejectsMissingCommaOfTransportTsFigure) {
   LinkParseResult r = ParseLinkFormat("</1/1>,</1/2>,</2/0></2/1>,</3/0>,</4/0>");
-  ASSERT_EQ(Count(r.diagnostics, Severity::kError, "expected ';' or ','"), 1) << Dump(r.diagnostics);
+  ASSERT_EQ(CountDiag(r.diagnostics, Severity::kError, "expected ';' or ','"), 1u) << DumpDiags(r.diagnostics);
   EXPECT_EQ(r.diagnostics[0].offset, 20u);
   // The parser resumes at the next ',' and still returns the later links.
   ASSERT_EQ(r.links.size(), 5u);
@@ -252,7 +240,7 @@ TEST(LinkFormat, RejectsMissingCommaOfTransportTsFigure) {
 TEST(LinkFormat, RejectsLinkWithoutOpeningAngle) {
   // Core TS 1.2.2 §6.1.7.3 Note: the pre-1.2 form "lwm2m=1.0,</0/0>..." is not RFC 6690.
   LinkParseResult r = ParseLinkFormat("lwm2m=1.0,</0/0>;ssid=101");
-  EXPECT_EQ(Count(r.diagnostics, Severity::kError, "does not start with '<'"), 1);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kError, "does not start with '<'"), 1u);
   EXPECT_EQ(r.diagnostics[0].offset, 0u);
   ASSERT_EQ(r.links.size(), 1u);
   EXPECT_EQ(r.links[0].target, "/0/0");
@@ -260,48 +248,49 @@ TEST(LinkFormat, RejectsLinkWithoutOpeningAngle) {
 
 TEST(LinkFormat, RejectsUnterminatedTarget) {
   LinkParseResult r = ParseLinkFormat("</1/0>,</3/0");
-  EXPECT_EQ(Count(r.diagnostics, Severity::kError, "no closing '>'"), 1);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kError, "no closing '>'"), 1u);
   EXPECT_EQ(r.diagnostics[0].offset, 7u);
   EXPECT_EQ(r.links.size(), 1u);
 }
 
 TEST(LinkFormat, WarnsOnEmptyTarget) {
   LinkParseResult r = ParseLinkFormat("<>");
-  EXPECT_EQ(Count(r.diagnostics, Severity::kWarning, "empty URI-Reference"), 1);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kWarning, "empty URI-Reference"), 1u);
   EXPECT_FALSE(r.HasErrors());
 }
 
 TEST(LinkFormat, RejectsBadCharactersInTarget) {
   LinkParseResult r = ParseLinkFormat("</3 0>,</a\"b>,</%zz>");
-  EXPECT_EQ(Count(r.diagnostics, Severity::kError, "is not allowed in URI-Reference"), 2) << Dump(r.diagnostics);
-  EXPECT_EQ(Count(r.diagnostics, Severity::kError, "two hex digits"), 1);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kError, "is not allowed in URI-Reference"), 2u)
+      << DumpDiags(r.diagnostics);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kError, "two hex digits"), 1u);
   EXPECT_EQ(r.diagnostics[0].offset, 3u);
 }
 
 TEST(LinkFormat, RejectsBadCharacterInToken) {
   // '"' in the middle of a ptoken and a space after a value.
   LinkParseResult r = ParseLinkFormat("</1>;ver=1\"0,</2>;pmin=1 0");
-  EXPECT_EQ(Count(r.diagnostics, Severity::kError, "unexpected '\"'"), 1) << Dump(r.diagnostics);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kError, "unexpected '\"'"), 1u) << DumpDiags(r.diagnostics);
   EXPECT_EQ(r.diagnostics[0].offset, 10u);
-  EXPECT_EQ(Count(r.diagnostics, Severity::kError, "expected ',' between link-values"), 1);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kError, "expected ',' between link-values"), 1u);
 }
 
 TEST(LinkFormat, RejectsUnterminatedQuote) {
   LinkParseResult r = ParseLinkFormat("</0/0>;uri=\"coap://x,</1/0>");
-  EXPECT_EQ(Count(r.diagnostics, Severity::kError, "is not terminated"), 1);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kError, "is not terminated"), 1u);
   EXPECT_EQ(r.diagnostics[0].offset, 11u);
 }
 
 TEST(LinkFormat, RejectsEmptyParamNameAndEmptyValue) {
   LinkParseResult r = ParseLinkFormat("</1>;;ver=1.0,</2>;pmin=,</3>;=5");
-  EXPECT_EQ(Count(r.diagnostics, Severity::kError, "empty parameter name"), 2) << Dump(r.diagnostics);
-  EXPECT_EQ(Count(r.diagnostics, Severity::kError, "has '=' but no value"), 1);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kError, "empty parameter name"), 2u) << DumpDiags(r.diagnostics);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kError, "has '=' but no value"), 1u);
   EXPECT_EQ(r.diagnostics[0].offset, 5u);
 }
 
 TEST(LinkFormat, WarnsOnDuplicateParams) {
   LinkParseResult r = ParseLinkFormat("</3/0/7>;pmin=1;PMIN=2");
-  EXPECT_EQ(Count(r.diagnostics, Severity::kWarning, "appears more than once"), 1);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kWarning, "appears more than once"), 1u);
   EXPECT_EQ(r.diagnostics[0].offset, 16u);
   Diagnostics d;
   EXPECT_EQ(ReadLwM2mAttributes(r.links[0], d).notification.pmin, 1u);
@@ -309,7 +298,7 @@ TEST(LinkFormat, WarnsOnDuplicateParams) {
 
 TEST(LinkFormat, RejectsTrailingComma) {
   LinkParseResult r = ParseLinkFormat("</1/0>,</3/0>,");
-  EXPECT_EQ(Count(r.diagnostics, Severity::kError, "trailing ','"), 1);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kError, "trailing ','"), 1u);
   EXPECT_EQ(r.diagnostics[0].offset, 13u);
   EXPECT_EQ(r.links.size(), 2u);
 }
@@ -317,23 +306,23 @@ TEST(LinkFormat, RejectsTrailingComma) {
 TEST(LinkFormat, RejectsNewlineInsteadOfComma) {
   // Core TS 1.2.2 §6.4.4 shows "</3>;pmin=60" and "</4>;pmax=300" on two lines.
   LinkParseResult r = ParseLinkFormat("</3>;pmin=60\n</4>;pmax=300");
-  EXPECT_EQ(Count(r.diagnostics, Severity::kError, "a missing ','"), 1) << Dump(r.diagnostics);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kError, "a missing ','"), 1u) << DumpDiags(r.diagnostics);
   EXPECT_EQ(r.diagnostics[0].offset, 13u);
 }
 
 TEST(LinkFormat, RejectsUnquotedTitleAndBadSz) {
   LinkParseResult r = ParseLinkFormat("</a>;title=x;anchor=/b,</c>;sz=01,</d>;sz=\"5\"");
-  EXPECT_EQ(Count(r.diagnostics, Severity::kError, "must be a quoted-string"), 2) << Dump(r.diagnostics);
-  EXPECT_EQ(Count(r.diagnostics, Severity::kError, "is not a cardinal"), 1);
-  EXPECT_EQ(Count(r.diagnostics, Severity::kError, "sz must not be quoted"), 1);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kError, "must be a quoted-string"), 2u) << DumpDiags(r.diagnostics);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kError, "is not a cardinal"), 1u);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kError, "sz must not be quoted"), 1u);
 }
 
 TEST(LinkFormat, WarnsOnLeadingAndTrailingWhitespace) {
   LinkParseResult r = ParseLinkFormat(" </1/0> ,</3/0>\n");
   EXPECT_FALSE(r.HasErrors());
-  EXPECT_EQ(Count(r.diagnostics, Severity::kWarning, "at the start"), 1);
-  EXPECT_EQ(Count(r.diagnostics, Severity::kWarning, "before ','"), 1);
-  EXPECT_EQ(Count(r.diagnostics, Severity::kWarning, "after the last"), 1);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kWarning, "at the start"), 1u);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kWarning, "before ','"), 1u);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kWarning, "after the last"), 1u);
   EXPECT_EQ(r.links.size(), 2u);
 }
 
@@ -346,18 +335,18 @@ TEST(LwM2mAttributes, ReportsMalformedValues) {
   Diagnostics d;
   LwM2mAttributes a = ReadLwM2mAttributes(r.links[0], d, 0);
   const auto& ds = d.list();
-  EXPECT_EQ(Count(ds, Severity::kError, "pmin has value 'abc'"), 1) << Dump(ds);
-  EXPECT_EQ(Count(ds, Severity::kError, "pmax has value '-1'"), 1);
-  EXPECT_EQ(Count(ds, Severity::kError, "gt has value 'x'"), 1);
-  EXPECT_EQ(Count(ds, Severity::kError, "edge has value '2'"), 1);
-  EXPECT_EQ(Count(ds, Severity::kError, "con has value 'yes'"), 1);
-  EXPECT_EQ(Count(ds, Severity::kError, "dim=70000"), 1);
-  EXPECT_EQ(Count(ds, Severity::kError, "ssid=0"), 1);
-  EXPECT_EQ(Count(ds, Severity::kError, "ver=1 "), 1);
-  EXPECT_EQ(Count(ds, Severity::kError, "ct=\"0 x\" is not a Content-Format number"), 1);
-  EXPECT_EQ(Count(ds, Severity::kError, "lwm2m=1.2.3"), 1);
-  EXPECT_EQ(Count(ds, Severity::kError, "rt has no value"), 1);
-  EXPECT_EQ(Count(ds, Severity::kWarning, "epmin has no value"), 1);
+  EXPECT_EQ(CountDiag(ds, Severity::kError, "pmin has value 'abc'"), 1u) << DumpDiags(ds);
+  EXPECT_EQ(CountDiag(ds, Severity::kError, "pmax has value '-1'"), 1u);
+  EXPECT_EQ(CountDiag(ds, Severity::kError, "gt has value 'x'"), 1u);
+  EXPECT_EQ(CountDiag(ds, Severity::kError, "edge has value '2'"), 1u);
+  EXPECT_EQ(CountDiag(ds, Severity::kError, "con has value 'yes'"), 1u);
+  EXPECT_EQ(CountDiag(ds, Severity::kError, "dim=70000"), 1u);
+  EXPECT_EQ(CountDiag(ds, Severity::kError, "ssid=0"), 1u);
+  EXPECT_EQ(CountDiag(ds, Severity::kError, "ver=1 "), 1u);
+  EXPECT_EQ(CountDiag(ds, Severity::kError, "ct=\"0 x\" is not a Content-Format number"), 1u);
+  EXPECT_EQ(CountDiag(ds, Severity::kError, "lwm2m=1.2.3"), 1u);
+  EXPECT_EQ(CountDiag(ds, Severity::kError, "rt has no value"), 1u);
+  EXPECT_EQ(CountDiag(ds, Severity::kWarning, "epmin has no value"), 1u);
   EXPECT_EQ(ds.size(), 12u);
   for (const auto& diag : ds) EXPECT_EQ(diag.offset, 0u);
   EXPECT_FALSE(a.notification.pmin || a.notification.pmax || a.notification.gt || a.notification.edge ||
@@ -369,25 +358,25 @@ TEST(LwM2mAttributes, ReportsMalformedValues) {
 TEST(LwM2mAttributes, ReportsInconsistentThresholds) {
   Diagnostics d;
   ReadLwM2mAttributes(Link{"/3/0/7", {P("gt", "10"), P("lt", "20")}}, d);
-  EXPECT_EQ(Count(d.list(), Severity::kError, "is not below gt"), 1) << Dump(d.list());
+  EXPECT_EQ(CountDiag(d.list(), Severity::kError, "is not below gt"), 1u) << DumpDiags(d.list());
   Diagnostics e;
   ReadLwM2mAttributes(Link{"/3/0/7", {P("lt", "20"), P("gt", "85"), P("st", "40")}}, e);
-  EXPECT_EQ(Count(e.list(), Severity::kError, "lt + 2*st"), 1) << Dump(e.list());
+  EXPECT_EQ(CountDiag(e.list(), Severity::kError, "lt + 2*st"), 1u) << DumpDiags(e.list());
   // Transport TS 1.2.2 §6.4.4 example 5: lt=20&gt=85&st=10 is valid.
   Diagnostics f;
   LwM2mAttributes a = ReadLwM2mAttributes(Link{"/3/0/9", {P("lt", "20"), P("gt", "85"), P("st", "10")}}, f);
-  EXPECT_TRUE(f.empty()) << Dump(f.list());
+  EXPECT_TRUE(f.empty()) << DumpDiags(f.list());
   EXPECT_EQ(a.notification.st, 10.0);
   Diagnostics g;
   ReadLwM2mAttributes(Link{"/3/0/9", {P("pmin", "10"), P("pmax", "5"), P("epmin", "9"), P("epmax", "3")}}, g);
-  EXPECT_EQ(Count(g.list(), Severity::kWarning, "pmax 5 is below pmin 10"), 1) << Dump(g.list());
-  EXPECT_EQ(Count(g.list(), Severity::kWarning, "epmax 3 is below epmin 9"), 1);
+  EXPECT_EQ(CountDiag(g.list(), Severity::kWarning, "pmax 5 is below pmin 10"), 1u) << DumpDiags(g.list());
+  EXPECT_EQ(CountDiag(g.list(), Severity::kWarning, "epmax 3 is below epmin 9"), 1u);
 }
 
 TEST(LwM2mAttributes, ReadsContentFormatsAndRejectsUnquotedLists) {
   Diagnostics d;
   ReadLwM2mAttributes(Link{"/", {P("ct", "110 112", false)}}, d);
-  EXPECT_EQ(Count(d.list(), Severity::kError, "a list must be quoted"), 1);
+  EXPECT_EQ(CountDiag(d.list(), Severity::kError, "a list must be quoted"), 1u);
   Diagnostics e;
   LwM2mAttributes a = ReadLwM2mAttributes(Link{"/", {P("rt", "oma.lwm2m", true), P("ct", "60 11544", true)}}, e);
   EXPECT_TRUE(e.empty());
@@ -400,9 +389,9 @@ TEST(LwM2mAttributes, ReadsContentFormatsAndRejectsUnquotedLists) {
 TEST(RegisterPayload, RejectsSecurityOscoreAndCoseLinks) {
   LinkParseResult r = ParseLinkFormat("</0/0>,</1/0>,</21/0>,</23>,</3/0>");
   auto d = CheckRegisterPayload(r.links, "1.2");
-  EXPECT_EQ(Count(d, Severity::kError, "Security Object"), 1) << Dump(d);
-  EXPECT_EQ(Count(d, Severity::kError, "OSCORE Object"), 1);
-  EXPECT_EQ(Count(d, Severity::kWarning, "COSE Object"), 1);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "Security Object"), 1u) << DumpDiags(d);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "OSCORE Object"), 1u);
+  EXPECT_EQ(CountDiag(d, Severity::kWarning, "COSE Object"), 1u);
   EXPECT_EQ(d[0].path, "/0/0");
   EXPECT_EQ(d[0].rule, "Core TS 1.1 §6.2.1 (1.2 §6.2.1)");
 }
@@ -410,69 +399,64 @@ TEST(RegisterPayload, RejectsSecurityOscoreAndCoseLinks) {
 TEST(RegisterPayload, RejectsResourceLinksAndBadIds) {
   LinkParseResult r = ParseLinkFormat("</3/0/1>,</3/65535>,</x/y/z>");
   auto d = CheckRegisterPayload(r.links, "1.2");
-  EXPECT_EQ(Count(d, Severity::kError, "names a Resource"), 1) << Dump(d);
-  EXPECT_EQ(Count(d, Severity::kError, "reserved"), 1);
-  EXPECT_EQ(Count(d, Severity::kError, "</x/y/z>"), 1);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "names a Resource"), 1u) << DumpDiags(d);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "reserved"), 1u);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "</x/y/z>"), 1u);
 }
 
 TEST(RegisterPayload, RejectsNumericAlternatePathAndLinksOutsideIt) {
   LinkParseResult r = ParseLinkFormat("</lwm2m/1>;rt=\"oma.lwm2m\",</lwm2m/1/3/0>,</3/0>");
   auto d = CheckRegisterPayload(r.links, "1.2");
-  EXPECT_EQ(Count(d, Severity::kError, "numeric segment '1'"), 1) << Dump(d);
-  EXPECT_EQ(Count(d, Severity::kError, "does not start with the alternate path"), 1);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "numeric segment '1'"), 1u) << DumpDiags(d);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "does not start with the alternate path"), 1u);
 }
 
 TEST(RegisterPayload, WarnsOnVerQuotingForTheEnablerVersion) {
   LinkParseResult r = ParseLinkFormat("</1>;ver=\"1.1\",</1/0>,</3>;ver=1.1,</3/0>");
   auto d11 = CheckRegisterPayload(r.links, "1.1");
-  EXPECT_EQ(Count(d11, Severity::kWarning, "ver=\"1.1\" is quoted"), 1) << Dump(d11);
-  EXPECT_EQ(Count(d11, Severity::kWarning, "unquoted"), 0);
+  EXPECT_EQ(CountDiag(d11, Severity::kWarning, "ver=\"1.1\" is quoted"), 1u) << DumpDiags(d11);
+  EXPECT_EQ(CountDiag(d11, Severity::kWarning, "unquoted"), 0u);
   auto d10 = CheckRegisterPayload(r.links, "1.0");
-  EXPECT_EQ(Count(d10, Severity::kWarning, "ver=1.1 is unquoted"), 1) << Dump(d10);
-  EXPECT_EQ(Count(d10, Severity::kWarning, "is quoted"), 0);
+  EXPECT_EQ(CountDiag(d10, Severity::kWarning, "ver=1.1 is unquoted"), 1u) << DumpDiags(d10);
+  EXPECT_EQ(CountDiag(d10, Severity::kWarning, "is quoted"), 0u);
 }
 
 TEST(RegisterPayload, WarnsOnVerOnInstanceOfMultiInstanceObjectAndDuplicates) {
   LinkParseResult r = ParseLinkFormat("</1/0>;ver=1.1,</1/1>,</3/0>,</3/0>");
   auto d = CheckRegisterPayload(r.links, "1.2");
-  EXPECT_EQ(Count(d, Severity::kWarning, "several instances"), 1) << Dump(d);
-  EXPECT_EQ(Count(d, Severity::kWarning, "more than once"), 1);
+  EXPECT_EQ(CountDiag(d, Severity::kWarning, "several instances"), 1u) << DumpDiags(d);
+  EXPECT_EQ(CountDiag(d, Severity::kWarning, "more than once"), 1u);
   EXPECT_FALSE(HasErrors(d));
 }
 
 // ---- Negative vectors: Discover and Bootstrap-Discover ----
 
 TEST(DiscoverPayload, RejectsDimOffResourceAndOnSingleResource) {
-  ModelRegistry models;
-  ObjectModel dev;
-  dev.id = 3;
-  dev.resources[7] = ResourceModel{7, "Power Source Voltage", Operations::kRead, true, false, DataType::kInteger};
-  dev.resources[9] = ResourceModel{9, "Battery Level", Operations::kRead, false, false, DataType::kInteger};
-  dev.resources[0] = ResourceModel{0, "Manufacturer", Operations::kRead, false, false, DataType::kString};
-  models.Add(dev);
   LinkParseResult r = ParseLinkFormat(
       "</3/0>;dim=2,</3/0/9>;dim=1,</3/0/9/0>,</3/0/7>;dim=2,</3/0/0>;gt=5,</3>;lt=1,</4/0>,</3/0/0>;edge=1");
-  auto d = CheckDiscoverPayload(r.links, Path{3}, &models, "1.2");
-  EXPECT_EQ(Count(d, Severity::kError, "dim is only reported on Resource links"), 1) << Dump(d);
-  EXPECT_EQ(Count(d, Severity::kError, "dim on Single-Instance Resource /3/0/9 (Battery Level)"), 1);
-  EXPECT_EQ(Count(d, Severity::kError, "Resource Instance link under Single-Instance Resource"), 1);
-  EXPECT_EQ(Count(d, Severity::kError, "gt, lt and st apply only to numeric resources"), 1);
-  EXPECT_EQ(Count(d, Severity::kError, "gt, lt and st apply only to a Resource or Resource Instance, not to /3"), 1);
-  EXPECT_EQ(Count(d, Severity::kError, "not under the request path /3"), 1);
-  EXPECT_EQ(Count(d, Severity::kError, "edge applies only to Boolean resources, not to String"), 1);
+  // The shipped Device object: /3/0/7 Multiple Integer, /3/0/9 Integer, /3/0/0 String.
+  auto d = CheckDiscoverPayload(r.links, Path{3}, &ModelRegistry::Builtin(), "1.2");
+  EXPECT_EQ(CountDiag(d, Severity::kError, "dim is only reported on Resource links"), 1u) << DumpDiags(d);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "dim on Single-Instance Resource /3/0/9 (Battery Level)"), 1u);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "Resource Instance link under Single-Instance Resource"), 1u);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "gt, lt and st apply only to numeric resources"), 1u);
+  EXPECT_EQ(CountDiag(d, Severity::kError,
+                      "gt, lt and st apply only to a Resource or Resource Instance, not to /3"), 1u);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "not under the request path /3"), 1u);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "edge applies only to Boolean resources, not to String"), 1u);
 }
 
 TEST(BootstrapDiscoverPayload, RejectsMissingRootLinkAndMisplacedSsid) {
   LinkParseResult r = ParseLinkFormat("</0/0>;ssid=101;uri=\"coap://a\",</3/0>;ssid=5,</1>;uri=\"x\",</3/0/1>");
   auto d = CheckBootstrapDiscoverPayload(r.links, "1.2");
-  EXPECT_EQ(Count(d, Severity::kError, "no root link"), 1) << Dump(d);
-  EXPECT_EQ(Count(d, Severity::kError, "ssid is only reported"), 1);
-  EXPECT_EQ(Count(d, Severity::kError, "uri is only reported"), 1);
-  EXPECT_EQ(Count(d, Severity::kError, "Objects and Object Instances only"), 1);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "no root link"), 1u) << DumpDiags(d);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "ssid is only reported"), 1u);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "uri is only reported"), 1u);
+  EXPECT_EQ(CountDiag(d, Severity::kError, "Objects and Object Instances only"), 1u);
   LinkParseResult v = ParseLinkFormat("</>;lwm2m=1.1,</0/0>;ssid=101;uri=coap");
   auto dv = CheckBootstrapDiscoverPayload(v.links, "1.2");
-  EXPECT_EQ(Count(dv, Severity::kWarning, "differs from the enabler version 1.2"), 1) << Dump(dv);
-  EXPECT_EQ(Count(dv, Severity::kWarning, "uri is not a quoted string"), 1);
+  EXPECT_EQ(CountDiag(dv, Severity::kWarning, "differs from the enabler version 1.2"), 1u) << DumpDiags(dv);
+  EXPECT_EQ(CountDiag(dv, Severity::kWarning, "uri is not a quoted string"), 1u);
 }
 
 // ---- Serialization ----
@@ -506,7 +490,7 @@ TEST(LinkFormatCodec, DecodesAndEncodesThroughTheRegistry) {
   EXPECT_EQ(c->name(), "link");
   DecodeResult r = c->Decode(B("</3/0/7>;dim=2;pmin=x"), {});
   ASSERT_EQ(r.content.links.size(), 1u);
-  EXPECT_EQ(Count(r.diagnostics, Severity::kError, "pmin has value 'x'"), 1);
+  EXPECT_EQ(CountDiag(r.diagnostics, Severity::kError, "pmin has value 'x'"), 1u);
   EXPECT_TRUE(r.content.records.empty());
   auto enc = c->Encode(r.content, {});
   ASSERT_TRUE(enc.ok());
@@ -543,7 +527,7 @@ TEST(LinkFormat, RoundTripsRandomLinkLists) {
     auto s = SerializeLinkFormat(links);
     ASSERT_TRUE(s.ok());
     LinkParseResult back = ParseLinkFormat(*s);
-    EXPECT_FALSE(back.HasErrors()) << *s << "\n" << Dump(back.diagnostics);
+    EXPECT_FALSE(back.HasErrors()) << *s << "\n" << DumpDiags(back.diagnostics);
     EXPECT_EQ(back.links, links) << *s;
   }
 }

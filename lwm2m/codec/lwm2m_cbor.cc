@@ -76,7 +76,6 @@ std::optional<int64_t> ParseRfc3339(std::string_view s) {
   return DaysFromCivil(*Y, *Mo, *D) * 86400 + *h * 3600 + *mi * 60 + *sec - offset;
 }
 
-bool IsFloat(const cbor_item_t* item) { return cbor_isa_float_ctrl(item) && !cbor_float_ctrl_is_ctrl(item); }
 
 // cbor_is_null() of libcbor 0.8 asserts on float items; this one does not.
 bool IsNull(const cbor_item_t* item) {
@@ -605,25 +604,6 @@ class Decoder {
 
 // ---- Encoder ----
 
-void AppendHead(Bytes& out, uint8_t major, uint64_t arg) {
-  const uint8_t mt = static_cast<uint8_t>(major << 5);
-  if (arg < 24) {
-    out.push_back(static_cast<uint8_t>(mt | arg));
-  } else if (arg <= 0xFF) {
-    out.push_back(mt | 24);
-    out.push_back(static_cast<uint8_t>(arg));
-  } else if (arg <= 0xFFFF) {
-    out.push_back(mt | 25);
-    for (int s = 8; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(arg >> s));
-  } else if (arg <= 0xFFFFFFFFu) {
-    out.push_back(mt | 26);
-    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(arg >> s));
-  } else {
-    out.push_back(mt | 27);
-    for (int s = 56; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(arg >> s));
-  }
-}
-
 struct Node {
   bool is_prefix = false;
   std::string prefix;
@@ -648,15 +628,15 @@ struct Node {
 
 void AppendKeyPart(Bytes& out, const Node* n) {
   if (n->is_prefix) {
-    AppendHead(out, 3, n->prefix.size());
+    CborAppendHead(out, 3, n->prefix.size());
     out.insert(out.end(), n->prefix.begin(), n->prefix.end());
   } else {
-    AppendHead(out, 0, n->id);
+    CborAppendHead(out, 0, n->id);
   }
 }
 
 void EncodeMap(const Node& parent, Bytes& out) {
-  AppendHead(out, 5, parent.children.size());
+  CborAppendHead(out, 5, parent.children.size());
   for (const auto& c : parent.children) {
     std::vector<const Node*> chain{c.get()};
     // Extend through nodes without a value and with one child; a Resource's
@@ -667,7 +647,7 @@ void EncodeMap(const Node& parent, Bytes& out) {
     if (chain.size() == 1) {
       AppendKeyPart(out, chain[0]);
     } else {
-      AppendHead(out, 4, chain.size());
+      CborAppendHead(out, 4, chain.size());
       for (const Node* n : chain) AppendKeyPart(out, n);
     }
     const Node* last = chain.back();

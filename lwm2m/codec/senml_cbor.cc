@@ -126,27 +126,6 @@ class HeadWalker {
   size_t pos_ = 0;
 };
 
-// The content of a text or byte string, definite or chunked.
-std::string StringContent(const cbor_item_t* item, bool* indefinite) {
-  const bool text = cbor_isa_string(item);
-  const bool definite = text ? cbor_string_is_definite(item) : cbor_bytestring_is_definite(item);
-  std::string out;
-  if (definite) {
-    const size_t len = text ? cbor_string_length(item) : cbor_bytestring_length(item);
-    const unsigned char* h = text ? cbor_string_handle(item) : cbor_bytestring_handle(item);
-    if (h && len) out.assign(reinterpret_cast<const char*>(h), len);
-    return out;
-  }
-  *indefinite = true;
-  const size_t count = text ? cbor_string_chunk_count(item) : cbor_bytestring_chunk_count(item);
-  cbor_item_t** chunks = text ? cbor_string_chunks_handle(item) : cbor_bytestring_chunks_handle(item);
-  for (size_t i = 0; chunks && i < count; ++i) {
-    bool unused = false;
-    if (chunks[i]) out += StringContent(chunks[i], &unused);
-  }
-  return out;
-}
-
 std::optional<int64_t> SignedOf(const cbor_item_t* item) {
   const uint64_t v = cbor_get_int(item);
   if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return std::nullopt;
@@ -187,7 +166,7 @@ class Reader {
       case CBOR_TYPE_STRING:
       case CBOR_TYPE_BYTESTRING: {
         bool indefinite = false;
-        std::string s = StringContent(it, &indefinite);
+        std::string s = CborStringBytes(it, &indefinite);
         const bool text = cbor_isa_string(it);
         if (indefinite) {
           d_.Warning(off, "",
@@ -225,7 +204,7 @@ class Reader {
       f.name = f.label != SenmlLabel::kUnknown ? std::string(SenmlLabelName(f.label)) : IntegerText(key);
     } else if (cbor_isa_string(key)) {
       bool indefinite = false;
-      f.name = StringContent(key, &indefinite);
+      f.name = CborStringBytes(key, &indefinite);
       f.label = f.name == "vlo" ? SenmlLabel::kObjlnkValue : SenmlLabel::kUnknown;
       const SenmlLabel as_json = SenmlLabelFromName(f.name);
       if (f.label == SenmlLabel::kUnknown && as_json != SenmlLabel::kUnknown) {

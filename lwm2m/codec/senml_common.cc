@@ -4,7 +4,6 @@
 #include "lwm2m/codec/senml_common.h"
 
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -78,13 +77,8 @@ std::string ShortenQuoted(std::string_view s, size_t max = 40, char quote = '"')
   return out + (cut < s.size() ? "..." : "") + quote;
 }
 
-std::string DoubleText(double d) {
-  if (std::isnan(d)) return "NaN";
-  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  char buf[40];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, d);
-  return std::string(buf, p);
-}
+// Shortest round-trip form; "NaN", "Infinity", "-Infinity" as Value::ToText writes them.
+std::string DoubleText(double d) { return Value::Float(d).ToText(); }
 
 // RFC 8428 §4.5.1 name characters. The first-character rule (a letter or
 // digit) is not applied: LwM2M names are absolute paths that start with '/'
@@ -95,37 +89,6 @@ std::optional<size_t> BadNameChar(std::string_view s) {
     const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
                     c == ':' || c == '.' || c == '/' || c == '_';
     if (!ok) return i;
-  }
-  return std::nullopt;
-}
-
-std::optional<size_t> InvalidUtf8At(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<uint8_t>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp, min;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2, cp = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3, cp = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4, cp = c & 0x07, min = 0x10000;
-    } else {
-      return i;
-    }
-    if (s.size() - i < len) return i;
-    for (size_t k = 1; k < len; ++k) {
-      const auto b = static_cast<uint8_t>(s[i + k]);
-      if ((b & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-    i += len;
   }
   return std::nullopt;
 }
@@ -555,7 +518,7 @@ class Resolver {
     }
     if (!ok) {
       TypeError(f, n, "",
-                o_.syntax == SenmlSyntax::kCbor ? "a positive unsigned integer (RFC 8428 §6 allows only that for bver)"
+                o_.syntax == SenmlSyntax::kCbor ? "a positive unsigned integer (the only bver SenML CBOR allows)"
                                                 : "a positive integer");
       return;
     }
@@ -918,7 +881,7 @@ Result<SenmlPack> BuildSenmlPack(const Content& content, const CodecContext& ctx
       return BadRequest(where + ": the name has a character outside A-Z a-z 0-9 - : . / _ [" + kRfcNames + "]");
     }
     const DataType t = r.value.type();
-    if ((t == DataType::kString || t == DataType::kCorelnk) && InvalidUtf8At(r.value.AsString())) {
+    if ((t == DataType::kString || t == DataType::kCorelnk) && FindInvalidUtf8(r.value.AsString())) {
       return BadRequest(where + ": the string is not valid UTF-8 [" + std::string(kRfcJson) + "]");
     }
     if (t == DataType::kFloat && o.syntax == SenmlSyntax::kJson && !std::isfinite(r.value.AsFloat())) {

@@ -9,12 +9,12 @@
 #include <fstream>
 #include <map>
 
-#include "lwm2m/codec/senml_test_support.h"
+#include "lwm2m/codec/codec_test_support.h"
 
 namespace lwm2m {
 namespace {
 
-using namespace senml_test;
+using namespace codec_test;
 
 TEST(SenmlLabels, MatchRfc8428Tables) {
   struct Row {
@@ -88,7 +88,7 @@ TEST(SenmlResolve, HandBuiltPackWithFrontEndNote) {
   r.fields.push_back({SenmlLabel::kUnknown, "x", true, 12, "a front-end remark"});
   pack.records.push_back(r);
   Diagnostics d;
-  Content c = ResolveSenmlPack(pack, {.models = &SenmlTestModels()}, kSenmlCborOptions, d);
+  Content c = ResolveSenmlPack(pack, {.models = &TestModels()}, kSenmlCborOptions, d);
   ASSERT_EQ(c.records.size(), 1u);
   EXPECT_EQ(c.records[0].value, Value::Integer(7));
   const Diagnostic* w = FindDiag(d.list(), Severity::kWarning, "unknown label 'x'");
@@ -123,7 +123,7 @@ TEST(SenmlPayloadSamples, DecodeAsTheirHeadersSay) {
     ASSERT_NE(codec, nullptr) << file << ": format " << format;
     Result<Bytes> bytes = HexDecode(hex);
     ASSERT_TRUE(bytes.ok()) << file;
-    DecodeResult r = codec->Decode(*bytes, {.request_path = P(path), .models = &SenmlTestModels()});
+    DecodeResult r = codec->Decode(*bytes, {.request_path = P(path), .models = &TestModels()});
     ASSERT_TRUE(expect == "ok" || expect == "errors") << file;
     EXPECT_EQ(r.HasErrors(), expect == "errors") << file << "\n" << DumpDiags(r.diagnostics);
     if (expect == "ok") {

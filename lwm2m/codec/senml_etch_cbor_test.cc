@@ -7,27 +7,20 @@
 #include <random>
 
 #include "lwm2m/codec/senml_cbor.h"
-#include "lwm2m/codec/senml_test_support.h"
+#include "lwm2m/codec/codec_test_support.h"
 
 namespace lwm2m {
 namespace {
 
-using namespace senml_test;
+using namespace codec_test;
 
-const Codec& Etch() {
-  static const auto c = MakeSenmlEtchCborCodec();
-  return *c;
-}
+const Codec& Etch() { return CodecOf<MakeSenmlEtchCborCodec>(); }
 
 DecodeResult Dec(const Bytes& b, std::string_view path = "/") {
-  return Etch().Decode(b, {.request_path = P(path), .models = &SenmlTestModels()});
+  return DecodeAt(Etch(), b, path);
 }
 
-std::string Enc(const Content& c, std::string_view path = "/") {
-  Result<Bytes> r = Etch().Encode(c, {.request_path = P(path), .models = &SenmlTestModels()});
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? HexEncode(*r) : "";
-}
+std::string Enc(const Content& c, std::string_view path = "/") { return HexEncode(EncodeOk(Etch(), c, path)); }
 
 TEST(SenmlEtchCborKat, FactoryAndFormat) {
   EXPECT_EQ(Etch().format(), ContentFormat::kSenmlEtchCbor);
@@ -102,18 +95,14 @@ TEST(SenmlEtchCborRoundTrip, RandomPatchAndFetchPacks) {
     Content c = RandomContent(rng, /*allow_none=*/true);
     if (i % 3 == 0)
       for (auto& r : c.records) r.value = Value();
-    Result<Bytes> bytes = Etch().Encode(c, {});
-    ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
-    DecodeResult back = Etch().Decode(*bytes, {.models = &SenmlTestModels()});
-    EXPECT_FALSE(back.HasErrors()) << HexEncode(*bytes) << "\n" << DumpDiags(back.diagnostics);
-    EXPECT_EQ(back.content, c) << HexEncode(*bytes);
+    ASSERT_NO_FATAL_FAILURE(ExpectRoundTrip(Etch(), c, "/", HexEncode));
   }
 }
 
 TEST(SenmlEtchCborRobustness, TruncationsAreErrors) {
   const Bytes full = H("82a321682f333331312f302f00643538353004f4a2006435383531020a");
   for (size_t n = 0; n < full.size(); ++n) {
-    DecodeResult r = Etch().Decode(std::span(full).first(n), {.models = &SenmlTestModels()});
+    DecodeResult r = Etch().Decode(std::span(full).first(n), {.models = &TestModels()});
     EXPECT_TRUE(r.HasErrors()) << n;
   }
 }

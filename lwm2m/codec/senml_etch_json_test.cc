@@ -6,27 +6,20 @@
 #include <random>
 
 #include "lwm2m/codec/senml_json.h"
-#include "lwm2m/codec/senml_test_support.h"
+#include "lwm2m/codec/codec_test_support.h"
 
 namespace lwm2m {
 namespace {
 
-using namespace senml_test;
+using namespace codec_test;
 
-const Codec& Etch() {
-  static const auto c = MakeSenmlEtchJsonCodec();
-  return *c;
-}
+const Codec& Etch() { return CodecOf<MakeSenmlEtchJsonCodec>(); }
 
 DecodeResult Dec(std::string_view text, std::string_view path = "/") {
-  return Etch().Decode(B(text), {.request_path = P(path), .models = &SenmlTestModels()});
+  return DecodeAt(Etch(), B(text), path);
 }
 
-std::string Enc(const Content& c, std::string_view path = "/") {
-  Result<Bytes> r = Etch().Encode(c, {.request_path = P(path), .models = &SenmlTestModels()});
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? S(*r) : "";
-}
+std::string Enc(const Content& c, std::string_view path = "/") { return S(EncodeOk(Etch(), c, path)); }
 
 TEST(SenmlEtchJsonKat, FactoryAndFormat) {
   EXPECT_EQ(Etch().format(), ContentFormat::kSenmlEtchJson);
@@ -172,11 +165,7 @@ TEST(SenmlEtchJsonRoundTrip, RandomPatchAndFetchPacks) {
     Content c = RandomContent(rng, /*allow_none=*/true);
     if (i % 3 == 0)
       for (auto& r : c.records) r.value = Value();  // a Fetch Pack
-    Result<Bytes> bytes = Etch().Encode(c, {});
-    ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
-    DecodeResult back = Etch().Decode(*bytes, {.models = &SenmlTestModels()});
-    EXPECT_FALSE(back.HasErrors()) << S(*bytes) << "\n" << DumpDiags(back.diagnostics);
-    EXPECT_EQ(back.content, c) << S(*bytes);
+    ASSERT_NO_FATAL_FAILURE(ExpectRoundTrip(Etch(), c, "/", S));
   }
 }
 

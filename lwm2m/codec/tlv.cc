@@ -36,36 +36,6 @@ std::string KindName(Kind k) {
 
 std::string N(size_t v) { return std::to_string(v); }
 
-std::optional<size_t> FindInvalidUtf8(const uint8_t* p, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    const uint8_t c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t min, cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2, min = 0x80, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3, min = 0x800, cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4, min = 0x10000, cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (n - i < len) return i;
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-    i += len;
-  }
-  return std::nullopt;
-}
-
 size_t MinimalSignedSize(int64_t v) {
   if (v >= INT8_MIN && v <= INT8_MAX) return 1;
   if (v >= INT16_MIN && v <= INT16_MAX) return 2;
@@ -510,7 +480,7 @@ class TlvDecoder {
       case DataType::kString:
       case DataType::kCorelnk: {
         std::string s(reinterpret_cast<const char*>(v), len);
-        if (auto badpos = FindInvalidUtf8(v, len)) {
+        if (auto badpos = FindInvalidUtf8(std::span<const uint8_t>(v, len))) {
           diags_.Warning(h.value_offset + *badpos, path,
                          "TLV: " + tname + " value of " + path + " has invalid UTF-8 at offset " +
                              N(h.value_offset + *badpos),

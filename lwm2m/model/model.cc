@@ -161,6 +161,37 @@ Result<std::optional<std::string>> ReadField(const Fields& fields, const pugi::x
   return std::optional<std::string>(std::string(Trim(*text)));
 }
 
+// Reads mandatory element `name` through `parse` (ParseOperations, ParseMultiple, ...) into `out`.
+template <typename T, typename Parse>
+Status ReadParsedField(const Fields& fields, const pugi::xml_node& parent, std::string_view name, Parse parse,
+                       const DocumentErrors& errors, const std::string& context, T& out) {
+  Result<std::optional<std::string>> text = ReadField(fields, parent, name, true, errors, context);
+  if (!text) return text.status();
+  Result<T> v = parse(**text, fields.Get(name), errors, context);
+  if (!v) return v.status();
+  out = *v;
+  return Status::Ok();
+}
+
+// Reads optional element `name` into `out` ("" when absent).
+Status ReadOptionalField(const Fields& fields, const pugi::xml_node& parent, std::string_view name,
+                         const DocumentErrors& errors, const std::string& context, std::string& out) {
+  Result<std::optional<std::string>> text = ReadField(fields, parent, name, false, errors, context);
+  if (!text) return text.status();
+  out = text->value_or("");
+  return Status::Ok();
+}
+
+// Reads the mandatory, non-empty <Name> into `out`.
+Status ReadName(const Fields& fields, const pugi::xml_node& parent, const DocumentErrors& errors,
+                const std::string& context, std::string& out) {
+  Result<std::optional<std::string>> name = ReadField(fields, parent, "Name", true, errors, context);
+  if (!name) return name.status();
+  if ((*name)->empty()) return errors.At(fields.Get("Name"), context + "empty <Name>");
+  out = **name;
+  return Status::Ok();
+}
+
 Result<bool> ParseMultiple(const std::string& v, const pugi::xml_node& node, const DocumentErrors& errors,
                            const std::string& context) {
   if (v == "Single") return false;
@@ -213,47 +244,20 @@ Result<ResourceModel> ParseItem(const pugi::xml_node& item, const DocumentErrors
                                           errors, context);
   if (!fields) return fields.status();
 
-  auto field = [&](std::string_view name, bool mandatory) {
-    return ReadField(*fields, item, name, mandatory, errors, context);
+  auto parsed = [&](std::string_view name, auto parse, auto& out) {
+    return ReadParsedField(*fields, item, name, parse, errors, context, out);
   };
-  auto name = field("Name", true);
-  if (!name) return name.status();
-  if ((*name)->empty()) return errors.At(fields->Get("Name"), context + "empty <Name>");
-  r.name = **name;
-
-  auto ops = field("Operations", true);
-  if (!ops) return ops.status();
-  auto parsed_ops = ParseOperations(**ops, fields->Get("Operations"), errors, context);
-  if (!parsed_ops) return parsed_ops.status();
-  r.operations = *parsed_ops;
-
-  auto multiple = field("MultipleInstances", true);
-  if (!multiple) return multiple.status();
-  auto parsed_multiple = ParseMultiple(**multiple, fields->Get("MultipleInstances"), errors, context);
-  if (!parsed_multiple) return parsed_multiple.status();
-  r.multiple = *parsed_multiple;
-
-  auto mandatory = field("Mandatory", true);
-  if (!mandatory) return mandatory.status();
-  auto parsed_mandatory = ParseMandatory(**mandatory, fields->Get("Mandatory"), errors, context);
-  if (!parsed_mandatory) return parsed_mandatory.status();
-  r.mandatory = *parsed_mandatory;
-
-  auto type = field("Type", true);
-  if (!type) return type.status();
-  auto parsed_type = ParseType(**type, fields->Get("Type"), errors, context);
-  if (!parsed_type) return parsed_type.status();
-  r.type = *parsed_type;
-
-  auto range = field("RangeEnumeration", false);
-  if (!range) return range.status();
-  r.range = range->value_or("");
-  auto units = field("Units", false);
-  if (!units) return units.status();
-  r.units = units->value_or("");
-  auto description = field("Description", false);
-  if (!description) return description.status();
-  r.description = description->value_or("");
+  auto optional = [&](std::string_view name, std::string& out) {
+    return ReadOptionalField(*fields, item, name, errors, context, out);
+  };
+  if (Status s = ReadName(*fields, item, errors, context, r.name); !s.ok()) return s;
+  if (Status s = parsed("Operations", ParseOperations, r.operations); !s.ok()) return s;
+  if (Status s = parsed("MultipleInstances", ParseMultiple, r.multiple); !s.ok()) return s;
+  if (Status s = parsed("Mandatory", ParseMandatory, r.mandatory); !s.ok()) return s;
+  if (Status s = parsed("Type", ParseType, r.type); !s.ok()) return s;
+  if (Status s = optional("RangeEnumeration", r.range); !s.ok()) return s;
+  if (Status s = optional("Units", r.units); !s.ok()) return s;
+  if (Status s = optional("Description", r.description); !s.ok()) return s;
   return r;
 }
 
@@ -307,16 +311,10 @@ Result<ObjectModel> ParseObject(const pugi::xml_node& object, const DocumentErro
   m.id = *parsed_id;
   context = "object " + std::to_string(m.id) + ": ";
 
-  auto name = field("Name", true);
-  if (!name) return name.status();
-  if ((*name)->empty()) return errors.At(fields->Get("Name"), context + "empty <Name>");
-  m.name = **name;
-
-  auto description = field("Description1", false);
-  if (!description) return description.status();
-  m.description = description->value_or("");
-  auto description2 = field("Description2", false);
-  if (!description2) return description2.status();
+  if (Status s = ReadName(*fields, object, errors, context, m.name); !s.ok()) return s;
+  if (Status s = ReadOptionalField(*fields, object, "Description1", errors, context, m.description); !s.ok()) return s;
+  std::string description2;  // read for its checks only
+  if (Status s = ReadOptionalField(*fields, object, "Description2", errors, context, description2); !s.ok()) return s;
 
   for (auto [element, target] : {std::pair{"ObjectVersion", &m.version}, std::pair{"LWM2MVersion", &m.lwm2m_version}}) {
     auto v = field(element, false);
@@ -334,17 +332,11 @@ Result<ObjectModel> ParseObject(const pugi::xml_node& object, const DocumentErro
   m.urn = **urn;
   if (auto bad = CheckUrn(m.urn, m.id, m.version)) return errors.At(fields->Get("ObjectURN"), context + *bad);
 
-  auto multiple = field("MultipleInstances", true);
-  if (!multiple) return multiple.status();
-  auto parsed_multiple = ParseMultiple(**multiple, fields->Get("MultipleInstances"), errors, context);
-  if (!parsed_multiple) return parsed_multiple.status();
-  m.multiple = *parsed_multiple;
-
-  auto mandatory = field("Mandatory", true);
-  if (!mandatory) return mandatory.status();
-  auto parsed_mandatory = ParseMandatory(**mandatory, fields->Get("Mandatory"), errors, context);
-  if (!parsed_mandatory) return parsed_mandatory.status();
-  m.mandatory = *parsed_mandatory;
+  if (Status s = ReadParsedField(*fields, object, "MultipleInstances", ParseMultiple, errors, context, m.multiple);
+      !s.ok())
+    return s;
+  if (Status s = ReadParsedField(*fields, object, "Mandatory", ParseMandatory, errors, context, m.mandatory); !s.ok())
+    return s;
 
   pugi::xml_node resources = fields->Get("Resources");
   if (!resources) return errors.At(object, context + "missing mandatory element <Resources>");
