@@ -11,10 +11,8 @@ struct Registry {
     for (auto make : {MakeTextPlainCodec, MakeLinkFormatCodec, MakeOpaqueCodec, MakeCborCodec,
                       MakeSenmlJsonCodec, MakeSenmlCborCodec, MakeSenmlEtchJsonCodec, MakeSenmlEtchCborCodec,
                       MakeTlvCodec, MakeLwm2mJsonCodec, MakeLwm2mCborCodec}) {
-      if (auto c = make()) {
-        owned.push_back(std::move(c));
-        all.push_back(owned.back().get());
-      }
+      owned.push_back(make());
+      all.push_back(owned.back().get());
     }
   }
 };
