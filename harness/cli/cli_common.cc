@@ -1,6 +1,8 @@
 // cli_common.cc: checked parsing of user input shared by the subcommands.
 #include "harness/cli/cli_common.h"
 
+#include <algorithm>
+#include <vector>
 #include <unistd.h>
 
 #include <cerrno>
@@ -151,5 +153,17 @@ std::string ToString(const Bytes& b) { return std::string(b.begin(), b.end()); }
 Bytes ToBytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
 const ModelRegistry& Models() { return ModelRegistry::Builtin(); }
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
 
 }  // namespace lwm2m::cli

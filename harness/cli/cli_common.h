@@ -58,4 +58,7 @@ Bytes ToBytes(std::string_view s);
 // The model registry used to type and name values (ModelRegistry::Builtin()).
 const ModelRegistry& Models();
 
+// Levenshtein distance, for "did you mean ...?" suggestions.
+size_t EditDistance(const std::string& a, const std::string& b);
+
 }  // namespace lwm2m::cli

@@ -63,17 +63,6 @@ const std::vector<std::string>& KnownHeaderKeys() {
   return k;
 }
 
-size_t Distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 // Header lines `# key: value`; other `#` lines are comments; everything else is hex
 // (a `#` after hex starts a comment). Errors name the line.
@@ -119,7 +108,7 @@ Result<Sample> ParseSample(const std::string& text) {
       s.lwm2m_version = value;
     } else {
       for (const auto& k : KnownHeaderKeys())
-        if (Distance(key, k) <= 2)
+        if (EditDistance(key, k) <= 2)
           return BadRequest(where + "unknown header '# " + key + ":' (did you mean '# " + k + ":'?)");
     }
   }
