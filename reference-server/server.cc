@@ -199,7 +199,7 @@ void Lwm2mServer::Poll(std::chrono::milliseconds timeout) {
 bool Lwm2mServer::RunUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   auto check = [&] {
-    Tick();
+    Tick(/*full=*/false);
     return pred();
   };
   while (true) {
@@ -256,15 +256,21 @@ void Lwm2mServer::Emit(ServerEvent e) {
   events_.push_back(std::move(e));
 }
 
-void Lwm2mServer::Tick() {
+void Lwm2mServer::Tick(bool full) {
   auto now = Now();
-  std::vector<std::string> expired;
-  for (const auto& [ep, reg] : registrations_) {
-    // Core TS 1.2 §6.2.1: the registration ends when its lifetime passes without an Update.
-    auto at = reg.ExpiresAt();
-    if (at && *at <= now) expired.push_back(ep);
+  // Lifetimes are whole seconds: between explicit ticks, scanning every registration once per
+  // 100 ms of server time is exact enough and keeps a loop step O(1) in the number of clients
+  // (bench/registration_bench showed the scan dominating at 10000 clients).
+  if (full || now - last_expiry_scan_ >= std::chrono::milliseconds(100)) {
+    last_expiry_scan_ = now;
+    std::vector<std::string> expired;
+    for (const auto& [ep, reg] : registrations_) {
+      // Core TS 1.2 §6.2.1: the registration ends when its lifetime passes without an Update.
+      auto at = reg.ExpiresAt();
+      if (at && *at <= now) expired.push_back(ep);
+    }
+    for (const auto& ep : expired) RemoveRegistration(ep, ServerEventKind::kExpired);
   }
-  for (const auto& ep : expired) RemoveRegistration(ep, ServerEventKind::kExpired);
 
   auto real = Clock::now();
   std::vector<std::shared_ptr<Pending>> late;

@@ -180,8 +180,9 @@ class Lwm2mServer {
   std::optional<ServerEvent> WaitFor(const std::function<bool(const ServerEvent&)>& pred,
                                      std::chrono::milliseconds timeout);
   std::vector<ServerEvent> TakeEvents();
-  // Checks lifetimes now (also done on every step).
-  void Tick();
+  // Checks lifetimes now, then request deadlines and queued requests. Loop steps call it
+  // with full=false, which scans lifetimes at most once per 100 ms of server time.
+  void Tick(bool full = true);
 
   const Registration* FindByEndpoint(const std::string& endpoint) const;
   std::vector<Registration> Registrations() const;
@@ -257,6 +258,7 @@ class Lwm2mServer {
   std::vector<std::shared_ptr<coap::Endpoint>> endpoints_;
   std::vector<coap::Context*> peers_;
   std::map<std::string, Registration> registrations_;  // by endpoint
+  Clock::time_point last_expiry_scan_{};  // server time of the last lifetime scan
   std::map<std::string, std::vector<std::shared_ptr<Pending>>> queued_;  // by endpoint (queue mode)
   std::vector<std::shared_ptr<Pending>> in_flight_;
   std::map<Bytes, std::shared_ptr<ObservationRec>> observations_;  // by token
