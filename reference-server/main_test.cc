@@ -1,12 +1,19 @@
-// main_test.cc: the lwm2m-ref-server executable: it reports its bound port, logs one line per
-// event (a Register and a De-register from a coap::Context here), and exits 0 on SIGINT.
+// main_test.cc: the lwm2m-ref-server executable: it reports its bound port, logs one JSON line per
+// event (a Register and a De-register from a coap::Context here), answers JSON commands on stdin
+// (list, read against an in-test client), loads a --config file, and exits 0 on SIGINT.
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "coap/context.h"
@@ -19,13 +26,16 @@ using namespace lwm2m;
 class Child {
  public:
   explicit Child(std::vector<std::string> args) {
-    int fds[2];
-    if (pipe(fds) != 0) return;
+    int fds[2], in[2];
+    if (pipe(fds) != 0 || pipe(in) != 0) return;
     pid_ = fork();
     if (pid_ == 0) {
       dup2(fds[1], STDOUT_FILENO);
+      dup2(in[0], STDIN_FILENO);
       close(fds[0]);
       close(fds[1]);
+      close(in[0]);
+      close(in[1]);
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -33,7 +43,25 @@ class Child {
       _exit(127);
     }
     close(fds[1]);
+    close(in[0]);
     fd_ = fds[0];
+    in_ = in[1];
+  }
+  void WriteLine(const std::string& line) {
+    std::string l = line + "\n";
+    ASSERT_EQ(write(in_, l.data(), l.size()), static_cast<ssize_t>(l.size()));
+  }
+  // The next output line that parses as JSON and satisfies pred, or null after `timeout`.
+  nlohmann::json ReadJson(const std::function<bool(const nlohmann::json&)>& pred, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      std::string line = ReadLine(left);
+      if (line.empty()) break;
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (!j.is_discarded() && pred(j)) return j;
+    }
+    return nullptr;
   }
   ~Child() {
     if (pid_ > 0 && !reaped_) {
@@ -41,6 +69,7 @@ class Child {
       waitpid(pid_, nullptr, 0);
     }
     if (fd_ >= 0) close(fd_);
+    if (in_ >= 0) close(in_);
   }
   // The next output line, or "" after `timeout`.
   std::string ReadLine(std::chrono::milliseconds timeout) {
@@ -79,52 +108,198 @@ class Child {
     }
     return -1;
   }
+  void CloseStdin() {
+    if (in_ >= 0) close(in_);
+    in_ = -1;
+  }
   pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
   int fd_ = -1;
+  int in_ = -1;
   bool reaped_ = false;
   std::string buf_;
 };
 
+using nlohmann::json;
+
+auto Event(const std::string& name) {
+  return [name](const json& j) { return j.contains("event") && j["event"] == name; };
+}
+
+uint16_t ListeningPort(Child& child) {
+  json l = child.ReadJson(Event("listening"), 10s);
+  if (l.is_null()) return 0;
+  EXPECT_EQ(l["transport"], "udp");
+  std::string a = l["address"];
+  EXPECT_EQ(a.rfind("127.0.0.1:", 0), 0u) << a;
+  return static_cast<uint16_t>(std::stoi(a.substr(a.rfind(':') + 1)));
+}
+
+std::string RegisterClient(coap::Context& client, std::shared_ptr<coap::Session> s, const std::string& ep) {
+  CoapMessage reg = CoapMessage::Request(CoapCode::kPost, "/rd?ep=" + ep + "&lt=300&lwm2m=1.2");
+  reg.SetContentFormat(ContentFormat::kLinkFormat);
+  std::string links = "</1/0>,</3/0>";
+  reg.payload.assign(links.begin(), links.end());
+  std::optional<coap::Reply> reply;
+  EXPECT_TRUE(s->Send(reg, [&](const coap::Reply& r) { reply = r; }).ok());
+  EXPECT_TRUE(client.RunUntil([&] { return reply.has_value(); }, 5s));
+  if (!reply || !reply->ok()) return "";
+  EXPECT_EQ(reply->response.code, CoapCode::kCreated);
+  return reply->response.LocationPath();
+}
+
 TEST(RefServerMain, LogsEventsAndExitsCleanlyOnSigint) {
   Child child({LWM2M_REF_SERVER_BIN, "--port", "0"});
   ASSERT_GT(child.pid(), 0);
-  std::string first = child.ReadLine(10s);
-  ASSERT_EQ(first.rfind("listening udp 127.0.0.1:", 0), 0u) << first;
-  auto port = static_cast<uint16_t>(std::stoi(first.substr(first.rfind(':') + 1)));
+  uint16_t port = ListeningPort(child);
   ASSERT_NE(port, 0);
 
   coap::Context client;
   auto s = client.Connect(coap::Transport::kUdp, {"127.0.0.1", port});
   ASSERT_TRUE(s.ok());
-  CoapMessage reg = CoapMessage::Request(CoapCode::kPost, "/rd?ep=cli1&lt=300&lwm2m=1.2");
-  reg.SetContentFormat(ContentFormat::kLinkFormat);
-  std::string links = "</1/0>,</3/0>";
-  reg.payload.assign(links.begin(), links.end());
+  std::string location = RegisterClient(client, *s, "cli1");
+  ASSERT_FALSE(location.empty());
+
+  json req = child.ReadJson(Event("request"), 5s);
+  EXPECT_EQ(req["endpoint"], "cli1") << req.dump();
+  EXPECT_EQ(req["answered"], "2.01") << req.dump();
+  json reg = child.ReadJson(Event("registered"), 5s);
+  EXPECT_EQ(reg["location"], location) << reg.dump();
+  EXPECT_EQ(reg["registration"]["version"], "1.2") << reg.dump();
+
   std::optional<coap::Reply> reply;
-  ASSERT_TRUE((*s)->Send(reg, [&](const coap::Reply& r) { reply = r; }).ok());
-  ASSERT_TRUE(client.RunUntil([&] { return reply.has_value(); }, 5s));
-  ASSERT_TRUE(reply->ok());
-  EXPECT_EQ(reply->response.code, CoapCode::kCreated);
-  std::string location = reply->response.LocationPath();
-
-  std::string l1 = child.ReadLine(5s), l2 = child.ReadLine(5s);
-  EXPECT_EQ(l1.rfind("request ep=cli1", 0), 0u) << l1;
-  EXPECT_NE(l1.find("answered 2.01"), std::string::npos) << l1;
-  EXPECT_EQ(l2.rfind("registered ep=cli1 location=" + location, 0), 0u) << l2;
-  EXPECT_NE(l2.find("lwm2m=1.2"), std::string::npos) << l2;
-
-  reply.reset();
   ASSERT_TRUE((*s)->Send(CoapMessage::Request(CoapCode::kDelete, location), [&](const coap::Reply& r) { reply = r; }).ok());
   ASSERT_TRUE(client.RunUntil([&] { return reply.has_value(); }, 5s));
   EXPECT_EQ(reply->response.code, CoapCode::kDeleted);
-  child.ReadLine(5s);
-  EXPECT_EQ(child.ReadLine(5s).rfind("deregistered ep=cli1", 0), 0u);
+  EXPECT_EQ(child.ReadJson(Event("deregistered"), 5s)["endpoint"], "cli1");
 
   ASSERT_EQ(kill(child.pid(), SIGINT), 0);
   EXPECT_EQ(child.Wait(10s), 0);
+}
+
+TEST(RefServerMain, ConfigFileAndControlCommandsOnStdin) {
+  std::string cfg = ::testing::TempDir() + "/refsrv_main_test.yaml";
+  {
+    std::ofstream f(cfg);
+    f << "listen: {udp: 0}\ndefault-lifetime: 120\n";
+  }
+  Child child({LWM2M_REF_SERVER_BIN, "--config", cfg});
+  ASSERT_GT(child.pid(), 0);
+  uint16_t port = ListeningPort(child);
+  ASSERT_NE(port, 0);
+
+  coap::Context client;
+  client.SetRequestHandler([](const coap::Peer&, const CoapMessage& req, coap::Responder& r) {
+    CoapMessage m;
+    m.code = req.code == CoapCode::kGet ? CoapCode::kContent : CoapCode::kMethodNotAllowed;
+    std::string p = "Acme";
+    m.payload.assign(p.begin(), p.end());
+    m.SetContentFormat(ContentFormat::kTextPlain);
+    r.Respond(m);
+  });
+  auto s = client.Connect(coap::Transport::kUdp, {"127.0.0.1", port});
+  ASSERT_TRUE(s.ok());
+  ASSERT_FALSE(RegisterClient(client, *s, "node1").empty());
+  ASSERT_FALSE(child.ReadJson(Event("registered"), 5s).is_null());
+
+  child.WriteLine(R"({"id":1,"cmd":"list"})");
+  json list = child.ReadJson([](const json& j) { return j.contains("id"); }, 5s);
+  ASSERT_EQ(list["id"], 1) << list.dump();
+  EXPECT_EQ(list["ok"], true);
+  ASSERT_EQ(list["clients"].size(), 1u);
+  EXPECT_EQ(list["clients"][0]["endpoint"], "node1");
+  EXPECT_EQ(list["clients"][0]["lifetime"], 300);
+
+  // The server blocks in the read while the client must answer: step the client meanwhile.
+  child.WriteLine(R"({"id":2,"cmd":"read","endpoint":"node1","path":"/3/0/0","accept":"text","timeout_ms":5000})");
+  json read;
+  bool got = client.RunUntil([&] {
+    read = child.ReadJson([](const json& j) { return j.contains("id"); }, 20ms);
+    return !read.is_null();
+  }, 10s);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(read["id"], 2) << read.dump();
+  EXPECT_EQ(read["ok"], true) << read.dump();
+  EXPECT_EQ(read["code"], "2.05");
+  ASSERT_EQ(read["records"].size(), 1u);
+  EXPECT_EQ(read["records"][0]["value"], "Acme");
+
+  child.WriteLine("this is not json");
+  json bad = child.ReadJson([](const json& j) { return j.contains("ok"); }, 5s);
+  EXPECT_EQ(bad["ok"], false) << bad.dump();
+
+  ASSERT_EQ(kill(child.pid(), SIGINT), 0);
+  EXPECT_EQ(child.Wait(10s), 0);
+  std::remove(cfg.c_str());
+}
+
+TEST(RefServerMain, ControlPortWorksAfterStdinEof) {
+  Child child({LWM2M_REF_SERVER_BIN, "--port", "0", "--control-port", "0"});
+  ASSERT_GT(child.pid(), 0);
+  ASSERT_NE(ListeningPort(child), 0);
+  json ctl = child.ReadJson(Event("listening"), 5s);
+  ASSERT_EQ(ctl["role"], "control") << ctl.dump();
+  std::string a = ctl["address"];
+  child.CloseStdin();  // EOF on stdin does not stop the server
+
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(std::stoi(a.substr(a.rfind(':') + 1))));
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+  std::string cmd = "{\"id\":7,\"cmd\":\"list\"}\n";
+  ASSERT_EQ(send(fd, cmd.data(), cmd.size(), 0), static_cast<ssize_t>(cmd.size()));
+  std::string got;
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (got.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    char tmp[512];
+    ssize_t n = read(fd, tmp, sizeof tmp);
+    if (n <= 0) break;
+    got.append(tmp, static_cast<size_t>(n));
+  }
+  close(fd);
+  EXPECT_EQ(got, "{\"id\":7,\"ok\":true,\"clients\":[]}\n");
+
+  ASSERT_EQ(kill(child.pid(), SIGTERM), 0);
+  EXPECT_EQ(child.Wait(10s), 0);
+}
+
+TEST(RefServerMain, RunsTheBootstrapServerFromTheConfig) {
+  std::string cfg = ::testing::TempDir() + "/refsrv_main_bs.yaml";
+  {
+    std::ofstream f(cfg);
+    f << "listen: {udp: 0}\nbootstrap:\n  udp: 0\n  plans:\n    node1:\n      steps: [{delete: /}, finish]\n";
+  }
+  Child child({LWM2M_REF_SERVER_BIN, "--config", cfg});
+  ASSERT_GT(child.pid(), 0);
+  ASSERT_NE(ListeningPort(child), 0);
+  json bs = child.ReadJson(Event("listening"), 5s);
+  EXPECT_EQ(bs["role"], "bootstrap") << bs.dump();
+  EXPECT_EQ(bs["transport"], "udp");
+  child.WriteLine(R"({"id":3,"cmd":"bootstrap-runs"})");
+  json runs = child.ReadJson([](const json& j) { return j.contains("id"); }, 5s);
+  EXPECT_EQ(runs["ok"], true) << runs.dump();
+  EXPECT_EQ(runs["runs"], json::array());
+  child.WriteLine(R"({"cmd":"shutdown"})");
+  EXPECT_EQ(child.Wait(10s), 0);
+  std::remove(cfg.c_str());
+}
+
+TEST(RefServerMain, ConfigErrorNamesLineAndExits2) {
+  std::string cfg = ::testing::TempDir() + "/refsrv_main_bad.yaml";
+  {
+    std::ofstream f(cfg);
+    f << "listen: {udp: 0}\nlistn: 1\n";
+  }
+  Child child({LWM2M_REF_SERVER_BIN, "--config", cfg});
+  EXPECT_EQ(child.Wait(10s), 2);
+  std::remove(cfg.c_str());
 }
 
 TEST(RefServerMain, RejectsUnpairedPskOptions) {
