@@ -545,6 +545,15 @@ void ContextImpl::SuppressNext(SessionImpl& s, const coap_pdu_t* request) {
   suppress_.push_back(x);
 }
 
+void ContextImpl::SendReset(SessionImpl& s, coap_session_t* session, const coap_pdu_t* request) {
+  // libcoap 4.3.1 lets a request handler only fill a response, so the RST (empty, the
+  // request's message ID, no token: RFC 7252 §4.2/§4.3) goes out now and what libcoap
+  // sends after the handler (an empty ACK for CON) is withheld. Order matters: the
+  // withholding matches an empty message with this ID, which the RST also is.
+  coap_send_rst(session, request);
+  SuppressNext(s, request);
+}
+
 bool ContextImpl::FillResponse(coap_session_t* session, const coap_pdu_t* request, const coap_string_t* query,
                                coap_pdu_t* response, const CoapMessage& m) {
   coap_pdu_set_code(response, static_cast<coap_pdu_code_t>(m.code));
@@ -605,6 +614,8 @@ void ContextImpl::HandleRequest(coap_resource_t* /*resource*/, coap_session_t* s
         FillResponse(session, request, query, response, r.response);
       } else if (r.decision == Responder::Decision::kDrop) {
         SuppressNext(*impl, request);
+      } else if (r.decision == Responder::Decision::kReset) {
+        SendReset(*impl, session, request);
       }  // kDefer, already answered separately: libcoap repeats the empty ACK
       return;
     }
@@ -723,6 +734,13 @@ void ContextImpl::HandleRequest(coap_resource_t* /*resource*/, coap_session_t* s
     }
     case Responder::Decision::kDrop:
       SuppressNext(*impl, request);
+      break;
+    case Responder::Decision::kReset:
+      if (IsReliable(impl->transport_)) {
+        SuppressNext(*impl, request);  // no RST in RFC 8323 (§3.2): as Drop
+      } else {
+        SendReset(*impl, session, request);
+      }
       break;
     case Responder::Decision::kNone:
       break;
@@ -1402,6 +1420,10 @@ std::shared_ptr<DeferredResponse> Responder::Defer() {
 
 void Responder::Drop() {
   if (decision_ == Decision::kNone) decision_ = Decision::kDrop;
+}
+
+void Responder::Reset() {
+  if (decision_ == Decision::kNone) decision_ = Decision::kReset;
 }
 
 std::shared_ptr<Observation> Responder::AcceptObserve() {

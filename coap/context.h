@@ -161,7 +161,7 @@ class DeferredResponse {
   std::shared_ptr<State> state_;
 };
 
-// Given to the request handler; exactly one of Respond, Defer, Drop should be
+// Given to the request handler; exactly one of Respond, Defer, Drop, Reset should be
 // called. If none is, the request gets 5.00 Internal Server Error.
 class Responder {
  public:
@@ -173,6 +173,11 @@ class Responder {
   std::shared_ptr<DeferredResponse> Defer();
   // Sends nothing at all, not even an empty ACK.
   void Drop();
+  // Rejects the request with an RST (RFC 7252 §4.2 for CON, §4.3 for NON): an
+  // empty message with the request's message ID and no token, and no response.
+  // A duplicate CON is rejected again. TCP/TLS has no RST (RFC 8323 §3.2): there
+  // it acts as Drop.
+  void Reset();
   // For a GET/FETCH carrying Observe=0: registers the observer; the response
   // given to Respond then carries Observe with the first sequence number. Only
   // Respond with a 2.xx code registers it (not Defer, Drop or an error); nullptr
@@ -184,7 +189,7 @@ class Responder {
   friend class ContextImpl;
   friend class SessionImpl;
   Responder() = default;
-  enum class Decision : uint8_t { kNone, kRespond, kDefer, kDrop };
+  enum class Decision : uint8_t { kNone, kRespond, kDefer, kDrop, kReset };
   Decision decision_ = Decision::kNone;
   CoapMessage response_;
   std::shared_ptr<DeferredResponse> deferred_;

@@ -208,6 +208,8 @@ class ContextImpl {
                     coap_pdu_t* response, const CoapMessage& m);
   Status SendNotification(ObservationImpl& o, CoapMessage n, CoapType type);
   void SuppressNext(SessionImpl& s, const coap_pdu_t* request);
+  // Rejects a request with an RST now and withholds what libcoap sends for it afterwards.
+  void SendReset(SessionImpl& s, coap_session_t* session, const coap_pdu_t* request);
   void EmitEvent(SessionEventKind kind, SessionImpl* s, const std::string& detail);
 
   // wire tap (wire_tap.cc)

@@ -150,8 +150,8 @@ struct ServerEvent {
 };
 
 // Answers an incoming request instead of the default logic when it returns true (it must then
-// call Respond, Defer or Drop on the responder). RST as an answer is not possible: coap/ has no
-// way to reset a request.
+// call Respond, Defer, Drop or Reset on the responder; Reset answers with an RST carrying the
+// request's message ID, RFC 7252 §4.2/§4.3, and acts as Drop over TCP/TLS).
 using RequestHook = std::function<bool(const coap::Peer&, const CoapMessage&, const Classification&,
                                        coap::Responder&)>;
 

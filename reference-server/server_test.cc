@@ -705,6 +705,32 @@ TEST_F(ServerTest, HookAnswersWithAnyCodeDefersOrDrops) {
   EXPECT_EQ(r.response.code, CoapCode::kCreated) << coap::OutcomeName(r.outcome) << " " << r.detail;
 }
 
+TEST_F(ServerTest, HookAnswersWithRst) {
+  StartServer();
+  Connect();
+  bool reset = true;
+  int hooked = 0;
+  server_->SetRequestHook([&](const coap::Peer&, const CoapMessage&, const Classification&, coap::Responder& r) {
+    if (!reset) return false;
+    ++hooked;
+    r.Reset();  // RFC 7252 §4.2: RST with the Register's message ID, no response
+    return true;
+  });
+  coap::Reply r = Send(RegisterMsg("ep=node1&lt=300&lwm2m=1.2"));
+  EXPECT_EQ(r.outcome, coap::Outcome::kReset) << coap::OutcomeName(r.outcome) << " " << r.detail;
+  EXPECT_EQ(hooked, 1);
+  auto ev = server_->WaitFor(Kind(ServerEventKind::kRequest), 1s);
+  ASSERT_TRUE(ev.has_value());
+  EXPECT_EQ(ev->answered, 0);  // answered by the hook
+  EXPECT_TRUE(server_->Registrations().empty());
+
+  // The RST ended the exchange: the same session registers at once.
+  reset = false;
+  r = Send(RegisterMsg("ep=node1&lt=300&lwm2m=1.2"));
+  EXPECT_EQ(r.response.code, CoapCode::kCreated) << coap::OutcomeName(r.outcome) << " " << r.detail;
+  EXPECT_EQ(server_->Registrations().size(), 1u);
+}
+
 // ---------------------------------------------------------------- DTLS
 
 class DtlsServerTest : public ServerTest {
