@@ -822,24 +822,26 @@ Content PathList(const std::vector<Path>& paths) {
 }
 }  // namespace
 
+// The payload of a Read-/Observe-Composite: the raw bytes the caller gave, or the path list
+// encoded in `f` for the client's version (Core TS 1.2 §6.3.2, §6.4.1).
+Result<Bytes> Lwm2mServer::CompositePathBody(const std::string& ep, const std::vector<Path>& paths, ContentFormat f,
+                                             const RequestOptions& o) const {
+  const Registration* reg = FindByEndpoint(ep);
+  if (!reg) return NotFound("no registration for endpoint " + ep);
+  if (o.raw_payload) return *o.raw_payload;
+  return EncodeBody(PathList(paths), f, Path(), models(), reg->version);
+}
+
 Result<ReadResult> Lwm2mServer::Read(const std::string& ep, const Path& path, const RequestOptions& o) {
   return Wait(ep, Operation::Read(path, o.accept), o);
 }
 
 Result<OperationResult> Lwm2mServer::ReadComposite(const std::string& ep, const std::vector<Path>& paths,
                                                    const RequestOptions& o) {
-  const Registration* reg = FindByEndpoint(ep);
-  if (!reg) return NotFound("no registration for endpoint " + ep);
   ContentFormat f = o.format.value_or(ContentFormat::kSenmlCbor);
-  Bytes body;
-  if (o.raw_payload) {
-    body = *o.raw_payload;
-  } else {
-    auto enc = EncodeBody(PathList(paths), f, Path(), models(), reg->version);
-    if (!enc.ok()) return enc.status();
-    body = *enc;
-  }
-  return Wait(ep, Operation::ReadComposite(f, body, o.accept.value_or(f)), o);
+  auto body = CompositePathBody(ep, paths, f, o);
+  if (!body.ok()) return body.status();
+  return Wait(ep, Operation::ReadComposite(f, *body, o.accept.value_or(f)), o);
 }
 
 Result<OperationResult> Lwm2mServer::Discover(const std::string& ep, const Path& path, std::optional<uint8_t> depth,
@@ -916,18 +918,10 @@ Result<OperationResult> Lwm2mServer::Observe(const std::string& ep, const Path& 
 
 Result<OperationResult> Lwm2mServer::ObserveComposite(const std::string& ep, const std::vector<Path>& paths,
                                                       const NotificationAttributes& a, const RequestOptions& o) {
-  const Registration* reg = FindByEndpoint(ep);
-  if (!reg) return NotFound("no registration for endpoint " + ep);
   ContentFormat f = o.format.value_or(ContentFormat::kSenmlCbor);
-  Bytes body;
-  if (o.raw_payload) {
-    body = *o.raw_payload;
-  } else {
-    auto enc = EncodeBody(PathList(paths), f, Path(), models(), reg->version);
-    if (!enc.ok()) return enc.status();
-    body = *enc;
-  }
-  return Wait(ep, Operation::ObserveComposite(f, body, a, o.accept.value_or(f)), o);
+  auto body = CompositePathBody(ep, paths, f, o);
+  if (!body.ok()) return body.status();
+  return Wait(ep, Operation::ObserveComposite(f, *body, a, o.accept.value_or(f)), o);
 }
 
 }  // namespace lwm2m::refserver
