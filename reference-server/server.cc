@@ -822,14 +822,19 @@ Content PathList(const std::vector<Path>& paths) {
 }
 }  // namespace
 
-// The payload of a Read-/Observe-Composite: the raw bytes the caller gave, or the path list
-// encoded in `f` for the client's version (Core TS 1.2 §6.3.2, §6.4.1).
-Result<Bytes> Lwm2mServer::CompositePathBody(const std::string& ep, const std::vector<Path>& paths, ContentFormat f,
-                                             const RequestOptions& o) const {
+// The payload of a request that carries content: the raw bytes the caller gave, or `content`
+// encoded for the client's version in o.format, else `fallback`, else the client's default format.
+Result<std::pair<ContentFormat, Bytes>> Lwm2mServer::RequestBody(const std::string& ep, const Content& content,
+                                                                 const Path& base,
+                                                                 std::optional<ContentFormat> fallback,
+                                                                 const RequestOptions& o) const {
   const Registration* reg = FindByEndpoint(ep);
   if (!reg) return NotFound("no registration for endpoint " + ep);
-  if (o.raw_payload) return *o.raw_payload;
-  return EncodeBody(PathList(paths), f, Path(), models(), reg->version);
+  ContentFormat f = o.format.value_or(fallback.value_or(DefaultFormat(*reg)));
+  if (o.raw_payload) return std::pair{f, *o.raw_payload};
+  auto enc = EncodeBody(content, f, base, models(), reg->version);
+  if (!enc.ok()) return enc.status();
+  return std::pair{f, std::move(*enc)};
 }
 
 Result<ReadResult> Lwm2mServer::Read(const std::string& ep, const Path& path, const RequestOptions& o) {
@@ -838,10 +843,10 @@ Result<ReadResult> Lwm2mServer::Read(const std::string& ep, const Path& path, co
 
 Result<OperationResult> Lwm2mServer::ReadComposite(const std::string& ep, const std::vector<Path>& paths,
                                                    const RequestOptions& o) {
-  ContentFormat f = o.format.value_or(ContentFormat::kSenmlCbor);
-  auto body = CompositePathBody(ep, paths, f, o);
+  auto body = RequestBody(ep, PathList(paths), Path(), ContentFormat::kSenmlCbor, o);
   if (!body.ok()) return body.status();
-  return Wait(ep, Operation::ReadComposite(f, *body, o.accept.value_or(f)), o);
+  auto [f, bytes] = std::move(*body);
+  return Wait(ep, Operation::ReadComposite(f, bytes, o.accept.value_or(f)), o);
 }
 
 Result<OperationResult> Lwm2mServer::Discover(const std::string& ep, const Path& path, std::optional<uint8_t> depth,
@@ -851,34 +856,18 @@ Result<OperationResult> Lwm2mServer::Discover(const std::string& ep, const Path&
 
 Result<OperationResult> Lwm2mServer::Write(const std::string& ep, const Path& path, const Content& values,
                                            WriteMode mode, const RequestOptions& o) {
-  const Registration* reg = FindByEndpoint(ep);
-  if (!reg) return NotFound("no registration for endpoint " + ep);
-  ContentFormat f = o.format.value_or(DefaultFormat(*reg));
-  Bytes body;
-  if (o.raw_payload) {
-    body = *o.raw_payload;
-  } else {
-    auto enc = EncodeBody(values, f, path, models(), reg->version);
-    if (!enc.ok()) return enc.status();
-    body = *enc;
-  }
-  return Wait(ep, Operation::Write(path, mode, f, body), o);
+  auto body = RequestBody(ep, values, path, std::nullopt, o);
+  if (!body.ok()) return body.status();
+  auto [f, bytes] = std::move(*body);
+  return Wait(ep, Operation::Write(path, mode, f, bytes), o);
 }
 
 Result<OperationResult> Lwm2mServer::WriteComposite(const std::string& ep, const Content& values,
                                                     const RequestOptions& o) {
-  const Registration* reg = FindByEndpoint(ep);
-  if (!reg) return NotFound("no registration for endpoint " + ep);
-  ContentFormat f = o.format.value_or(ContentFormat::kSenmlCbor);
-  Bytes body;
-  if (o.raw_payload) {
-    body = *o.raw_payload;
-  } else {
-    auto enc = EncodeBody(values, f, Path(), models(), reg->version);
-    if (!enc.ok()) return enc.status();
-    body = *enc;
-  }
-  return Wait(ep, Operation::WriteComposite(f, body), o);
+  auto body = RequestBody(ep, values, Path(), ContentFormat::kSenmlCbor, o);
+  if (!body.ok()) return body.status();
+  auto [f, bytes] = std::move(*body);
+  return Wait(ep, Operation::WriteComposite(f, bytes), o);
 }
 
 Result<OperationResult> Lwm2mServer::WriteAttributes(const std::string& ep, const Path& path,
@@ -893,18 +882,10 @@ Result<OperationResult> Lwm2mServer::Execute(const std::string& ep, const Path& 
 
 Result<OperationResult> Lwm2mServer::Create(const std::string& ep, const Path& object, const Content& values,
                                             const RequestOptions& o) {
-  const Registration* reg = FindByEndpoint(ep);
-  if (!reg) return NotFound("no registration for endpoint " + ep);
-  ContentFormat f = o.format.value_or(DefaultFormat(*reg));
-  Bytes body;
-  if (o.raw_payload) {
-    body = *o.raw_payload;
-  } else {
-    auto enc = EncodeBody(values, f, object, models(), reg->version);
-    if (!enc.ok()) return enc.status();
-    body = *enc;
-  }
-  return Wait(ep, Operation::Create(object, f, body), o);
+  auto body = RequestBody(ep, values, object, std::nullopt, o);
+  if (!body.ok()) return body.status();
+  auto [f, bytes] = std::move(*body);
+  return Wait(ep, Operation::Create(object, f, bytes), o);
 }
 
 Result<OperationResult> Lwm2mServer::Delete(const std::string& ep, const Path& path, const RequestOptions& o) {
@@ -918,10 +899,10 @@ Result<OperationResult> Lwm2mServer::Observe(const std::string& ep, const Path& 
 
 Result<OperationResult> Lwm2mServer::ObserveComposite(const std::string& ep, const std::vector<Path>& paths,
                                                       const NotificationAttributes& a, const RequestOptions& o) {
-  ContentFormat f = o.format.value_or(ContentFormat::kSenmlCbor);
-  auto body = CompositePathBody(ep, paths, f, o);
+  auto body = RequestBody(ep, PathList(paths), Path(), ContentFormat::kSenmlCbor, o);
   if (!body.ok()) return body.status();
-  return Wait(ep, Operation::ObserveComposite(f, *body, a, o.accept.value_or(f)), o);
+  auto [f, bytes] = std::move(*body);
+  return Wait(ep, Operation::ObserveComposite(f, bytes, a, o.accept.value_or(f)), o);
 }
 
 }  // namespace lwm2m::refserver

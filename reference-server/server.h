@@ -248,8 +248,9 @@ class Lwm2mServer {
   Registration* FindRegistration(const std::string& endpoint);
   Registration* FindByPeer(const coap::Peer& peer);
   void RemoveRegistration(const std::string& endpoint, ServerEventKind why);
-  Result<Bytes> CompositePathBody(const std::string& ep, const std::vector<Path>& paths, ContentFormat f,
-                                  const RequestOptions& o) const;
+  Result<std::pair<ContentFormat, Bytes>> RequestBody(const std::string& ep, const Content& content, const Path& base,
+                                                      std::optional<ContentFormat> fallback,
+                                                      const RequestOptions& o) const;
   Clock::time_point Now() const { return config_.clock ? config_.clock() : Clock::now(); }
   const ModelRegistry* models() const;
   bool Awake(const Registration& r) const;
