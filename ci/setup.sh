@@ -15,6 +15,14 @@ PACKAGES=(
   libgtest-dev libgmock-dev python3-pytest
   # fuzzing (libFuzzer ships in libclang-rt-14-dev) and sanitizers
   clang libclang-rt-14-dev
+  # Python bindings (pybind11 module for Debian's /usr/bin/python3)
+  pybind11-dev python3-dev
+  # Wireshark dissector plugin and its tshark tests
+  libwireshark-dev libglib2.0-dev tshark
+  # HTML report screenshot test
+  chromium
+  # MQTT transport tests
+  mosquitto
 )
 
 missing=()
