@@ -14,6 +14,21 @@ namespace {
 
 std::string Text(const Bytes& b) { return std::string(b.begin(), b.end()); }
 
+// pid = profileID / DQUOTE profileID *("," profileID) DQUOTE (Core TS 1.2 §6.2.1); the operation
+// classifier has already checked the syntax.
+std::vector<std::string> SplitProfileIds(std::string_view pid) {
+  if (pid.size() >= 2 && pid.front() == '"' && pid.back() == '"') pid = pid.substr(1, pid.size() - 2);
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= pid.size()) {
+    size_t comma = pid.find(',', start);
+    if (comma == std::string_view::npos) comma = pid.size();
+    if (comma > start) out.emplace_back(pid.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
 bool IsSupportedVersion(const std::vector<std::string>& supported, const std::string& v) {
   for (const auto& s : supported)
     if (CompareVersions(s, v) == 0) return true;
@@ -450,6 +465,25 @@ uint8_t Lwm2mServer::HandleRegister(const coap::Peer& peer, const CoapMessage& /
     reg.diagnostics.insert(reg.diagnostics.end(), lp.diagnostics.begin(), lp.diagnostics.end());
     reg.diagnostics.insert(reg.diagnostics.end(), checks.begin(), checks.end());
     links = std::move(lp.links);
+  }
+
+  // Profile ID (Core TS 1.2 §6.2.1; ETS 1.2-int-110/111): each profile stands for an object list the
+  // server knows; the explicit list (if any) is merged over it. An unknown profile: 4.09 Conflict.
+  if (rp.profile_id) {
+    std::vector<Link> merged;
+    for (const std::string& id : SplitProfileIds(*rp.profile_id)) {
+      auto it = config_.profiles.find(id);
+      if (it == config_.profiles.end())
+        return fail(CoapCode::kConflict, "Profile ID " + id + " is not known to this server");
+      LinkParseResult lp = ParseLinkFormat(it->second);
+      for (auto& l : lp.links) merged.push_back(std::move(l));
+    }
+    for (auto& l : links) {
+      auto same = std::find_if(merged.begin(), merged.end(), [&](const Link& m) { return m.target == l.target; });
+      if (same != merged.end()) *same = l;
+      else merged.push_back(l);
+    }
+    links = std::move(merged);
   }
 
   reg.endpoint = endpoint;

@@ -53,6 +53,11 @@ struct ServerConfig {
   std::function<Clock::time_point()> clock;
   const ModelRegistry* models = nullptr;  // null: ModelRegistry::Builtin()
   coap::Timing timing;                    // for the server's sessions
+  // Profile IDs the server can resolve (Core TS 1.2 §6.2.1 `pid`; research §2.1): profile ID as the
+  // client sends it ("6:27354b9a", "oma:1") -> the CoRE link-format object list it stands for. A Register
+  // whose pid names a profile not listed here is refused with 4.09 Conflict (the server cannot determine
+  // the client's objects); the client is expected to register again with its full object list.
+  std::map<std::string, std::string> profiles;
 };
 
 // Object versions a client implies when its link lacks `ver` (research §2.1): lwm2m=1.0: 1.0;

@@ -3,6 +3,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "lwm2m/codec/link_format.h"
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -23,7 +25,8 @@ class Loader {
     RefServerConfig cfg = DefaultRefServerConfig();
     if (!root || root.IsNull()) return cfg;
     if (!root.IsMap()) Fail(root, "the configuration must be a mapping of keys");
-    CheckKeys(root, {"listen", "psk", "versions", "default-lifetime", "allow-nosec", "control-port", "bootstrap"});
+    CheckKeys(root, {"listen", "psk", "versions", "default-lifetime", "allow-nosec", "control-port", "bootstrap",
+                     "profiles"});
     if (auto n = root["listen"]) {
       Listen(n, cfg.server);
       cfg.default_transports = false;
@@ -43,6 +46,17 @@ class Loader {
     if (auto n = root["allow-nosec"]) cfg.server.allow_nosec = Bool(n, "allow-nosec");
     if (auto n = root["control-port"]) cfg.control_port = static_cast<uint16_t>(Uint(n, 0, 65535, "control-port"));
     if (auto n = root["bootstrap"]) cfg.bootstrap = Bootstrap(n, cfg.server.psk_keys);
+    if (auto n = root["profiles"]) {
+      // Profile ID -> object list in CoRE link format (Core TS 1.2 §6.2.1 pid).
+      if (!n.IsMap()) Fail(n, "profiles must map Profile IDs to object lists, e.g. {\"6:27354b9a\": \"</3/0>,</4/0>\"}");
+      for (const auto& kv : n) {
+        std::string id = Scalar(kv.first, "a Profile ID");
+        std::string list = Scalar(kv.second, "an object list in CoRE link format");
+        LinkParseResult lp = ParseLinkFormat(list);
+        if (lp.HasErrors()) Fail(kv.second, "profile " + id + ": the object list is not valid CoRE link format");
+        cfg.server.profiles[id] = list;
+      }
+    }
     return cfg;
   }
 

@@ -71,6 +71,16 @@ TEST(RefServerConfig, UnknownKeyNamesLineColumnAndSuggestion) {
   EXPECT_EQ(top.status().message(), "a.yaml:1:1: unknown key 'default-lifetim' (did you mean 'default-lifetime'?)");
 }
 
+TEST(RefServerConfig, ProfilesMapProfileIdsToObjectLists) {
+  auto cfg = LoadRefServerConfigYaml("profiles:\n  \"6:27354b9a\": \"</3/0>,</4/0>\"\n", "pr.yaml");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  EXPECT_EQ(cfg->server.profiles.at("6:27354b9a"), "</3/0>,</4/0>");
+  auto bad = LoadRefServerConfigYaml("profiles:\n  oma:1: \"</3/0\"\n", "pb.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message().rfind("pb.yaml:2:10: profile oma:1: the object list is not valid", 0), 0u)
+      << bad.status().message();
+}
+
 TEST(RefServerConfig, BadValuesNameTheirPlace) {
   auto port = LoadRefServerConfigYaml("listen: {udp: 70000}\n", "p.yaml");
   ASSERT_FALSE(port.ok());

@@ -204,6 +204,42 @@ TEST_F(ServerTest, SupportedVersionSetIsConfigurable) {
   EXPECT_EQ(Send(RegisterMsg("ep=a&lwm2m=1.1")).response.code, CoapCode::kCreated);
 }
 
+// Core TS 1.2 §6.2.1 Profile ID; ETS 1.2-int-110 (pid, no object list) and 111 (pid + list, merged).
+TEST_F(ServerTest, ProfileIdIsResolvedAndMergedWithTheExplicitList) {
+  ServerConfig cfg;
+  cfg.profiles["6:27354b9a"] = "</1/0>,</3/0>,</5>;ver=1.1";
+  cfg.profiles["oma:2"] = "</3303/0>";
+  StartServer(cfg);
+  Connect();
+  ASSERT_FALSE(Register("ep=p1&lt=300&lwm2m=1.2&pid=6:27354b9a", "").empty());
+  const Registration* r = server_->FindByEndpoint("p1");
+  ASSERT_NE(r, nullptr);
+  ASSERT_NE(r->FindObject(5), nullptr);
+  EXPECT_EQ(r->FindObject(5)->version, "1.1");
+  EXPECT_NE(r->FindObject(3), nullptr);
+
+  ASSERT_FALSE(Register("ep=p2&lt=300&lwm2m=1.2&pid=\"6:27354b9a,oma:2\"", "</4/0>,</5>;ver=1.2").empty());
+  r = server_->FindByEndpoint("p2");
+  ASSERT_NE(r, nullptr);
+  EXPECT_NE(r->FindObject(4), nullptr);
+  EXPECT_NE(r->FindObject(3303), nullptr);
+  ASSERT_NE(r->FindObject(5), nullptr);
+  EXPECT_EQ(r->FindObject(5)->version, "1.2");  // the explicit list wins over the profile
+}
+
+TEST_F(ServerTest, UnknownProfileIdIsConflict409) {
+  ServerConfig cfg;
+  cfg.profiles["oma:1"] = "</3/0>";
+  StartServer(cfg);
+  Connect();
+  coap::Reply rep = Send(RegisterMsg("ep=p3&lt=300&lwm2m=1.2&pid=6:deadbeef", ""));
+  ASSERT_TRUE(rep.ok()) << rep.detail;
+  EXPECT_EQ(rep.response.code, CoapCode::kConflict);
+  EXPECT_EQ(server_->FindByEndpoint("p3"), nullptr);
+  rep = Send(RegisterMsg("ep=p3&lt=300&lwm2m=1.2&pid=\"oma:1,v:9\"", "</4/0>"));
+  EXPECT_EQ(rep.response.code, CoapCode::kConflict);
+}
+
 TEST_F(ServerTest, LifetimeDefaultsTo86400AndZeroIsInfinite) {
   StartServer();
   Connect();
