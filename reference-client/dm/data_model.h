@@ -105,6 +105,8 @@ class DataModel {
   // observations() when the code is 2.05.
   CoapMessage Handle(const CoapMessage& request, const Requester& who);
 
+  // (clientdm addition) An action registered on /o/65534/r serves every instance of /o/x/r that has
+  // no action of its own.
   void SetExecuteAction(const Path& resource, ExecuteAction action);
   // Called after any value or instance change, with the changed path and who changed it.
   void SetOnChange(std::function<void(const Path&, const Requester&)> on_change);
