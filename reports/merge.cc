@@ -44,19 +44,12 @@ void FoldRequirements(RunResult& run) {
     if (!inserted) it->second = Worst(it->second, c.verdict);
   }
   for (RequirementResult& q : run.requirements) {
-    bool failed = false, ran = false, all_passed = true;
+    std::vector<Verdict> of_cases;
     for (const std::string& id : q.cases) {
       auto it = verdicts.find(id);
-      if (it == verdicts.end()) continue;
-      Verdict v = it->second;
-      if (IsFailure(v)) failed = true;
-      if (v == Verdict::kUnsupported) continue;
-      ran = true;
-      if (v != Verdict::kPass) all_passed = false;
+      if (it != verdicts.end()) of_cases.push_back(it->second);
     }
-    q.verdict = failed ? RequirementVerdict::kFail
-                : (ran && all_passed) ? RequirementVerdict::kPass
-                                      : RequirementVerdict::kNotTested;
+    q.verdict = FoldCaseVerdicts(of_cases);
   }
 }
 

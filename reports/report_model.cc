@@ -475,4 +475,15 @@ Result<RunResult> RunResultFromJson(const nlohmann::json& j) {
   }
 }
 
+RequirementVerdict FoldCaseVerdicts(const std::vector<Verdict>& verdicts) {
+  bool ran = false, all_passed = true;
+  for (Verdict v : verdicts) {
+    if (IsFailure(v)) return RequirementVerdict::kFail;
+    if (v == Verdict::kUnsupported) continue;
+    ran = true;
+    if (v != Verdict::kPass) all_passed = false;
+  }
+  return ran && all_passed ? RequirementVerdict::kPass : RequirementVerdict::kNotTested;
+}
+
 }  // namespace lwm2m::report

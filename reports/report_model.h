@@ -28,7 +28,10 @@ Verdict Worst(Verdict a, Verdict b);
 
 // Requirement verdicts fold case verdicts (DESIGN.md "Requirements and scoring").
 enum class RequirementVerdict : uint8_t { kNotTested, kPass, kFail };
-const char* RequirementVerdictName(RequirementVerdict v);  // "NOT TESTED", "PASS", "FAIL"
+const char* RequirementVerdictName(RequirementVerdict v);
+// The one fold rule: FAIL if any case failed (IsFailure), PASS if at least one ran (not UNSUPPORTED)
+// and all passed, NOT TESTED otherwise (INCONCLUSIVE without a failure is never PASS).
+RequirementVerdict FoldCaseVerdicts(const std::vector<Verdict>& verdicts);  // "NOT TESTED", "PASS", "FAIL"
 std::optional<RequirementVerdict> ParseRequirementVerdict(std::string_view name);
 
 // report.json "format_version"; bumped when a field is added (the schema is closed).

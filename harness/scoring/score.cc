@@ -4,39 +4,10 @@
 #include <algorithm>
 
 namespace lwm2m::scoring {
-namespace {
-
 using report::RequirementVerdict;
 using report::Verdict;
 
-// Same partition as report::IsFailure (reports/report_model.h); kept local so that scoring does
-// not need the reports library linked.
-bool Failed(Verdict v) {
-  switch (v) {
-    case Verdict::kFail:
-    case Verdict::kTimeout:
-    case Verdict::kError:
-      return true;
-    case Verdict::kPass:
-    case Verdict::kUnsupported:
-    case Verdict::kInconclusive:
-      return false;
-  }
-  return true;  // an out-of-range value is not a pass
-}
-
-}  // namespace
-
-RequirementVerdict FoldVerdicts(const std::vector<Verdict>& verdicts) {
-  bool ran = false, all_passed = true;
-  for (Verdict v : verdicts) {
-    if (Failed(v)) return RequirementVerdict::kFail;
-    if (v == Verdict::kUnsupported) continue;
-    ran = true;
-    if (v != Verdict::kPass) all_passed = false;
-  }
-  return ran && all_passed ? RequirementVerdict::kPass : RequirementVerdict::kNotTested;
-}
+RequirementVerdict FoldVerdicts(const std::vector<Verdict>& verdicts) { return report::FoldCaseVerdicts(verdicts); }
 
 std::vector<report::RequirementResult> Score(const RequirementTable& table,
                                              const std::vector<report::CaseResult>& cases) {
