@@ -12,6 +12,10 @@
 #include <cstring>
 #include <mutex>
 
+#include <arpa/inet.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
 #include "coap/internal.h"
 
 namespace lwm2m::coap {
@@ -58,6 +62,41 @@ const coap_bin_const_t* PskThunk(coap_bin_const_t* identity, coap_session_t* ses
 }
 
 void ReleaseBytes(coap_session_t* /*session*/, void* p) { delete static_cast<Bytes*>(p); }
+
+// libcoap fails the handshake when this returns 0; a chain that failed its own checks fails anyway.
+int CnThunk(const char* /*cn*/, const uint8_t* der, size_t len, coap_session_t* session, unsigned depth,
+            int /*validated*/, void* arg) {
+  return static_cast<ContextImpl*>(arg)->CheckServerName(session, der, len, depth) ? 1 : 0;
+}
+
+bool IsIpLiteral(const std::string& name) {
+  in6_addr a6;
+  in_addr a4;
+  return inet_pton(AF_INET, name.c_str(), &a4) == 1 || inet_pton(AF_INET6, name.c_str(), &a6) == 1;
+}
+
+// The PKI setup shared by server and client: PEM buffers kept alive by the caller.
+coap_dtls_pki_t PkiSetup(const Security& sec, const std::string& cert, const std::string& key, const std::string& ca) {
+  coap_dtls_pki_t pki;
+  std::memset(&pki, 0, sizeof pki);
+  pki.version = COAP_DTLS_PKI_SETUP_VERSION;
+  pki.verify_peer_cert = sec.verify_peer ? 1 : 0;
+  pki.check_common_ca = ca.empty() ? 0 : 1;
+  pki.allow_self_signed = ca.empty() ? 1 : 0;
+  pki.cert_chain_validation = 1;
+  pki.cert_chain_verify_depth = 3;
+  pki.pki_key.key_type = COAP_PKI_KEY_PEM_BUF;
+  auto& pem = pki.pki_key.key.pem_buf;
+  pem.public_cert = reinterpret_cast<const uint8_t*>(cert.c_str());
+  pem.public_cert_len = cert.size() + 1;
+  pem.private_key = reinterpret_cast<const uint8_t*>(key.c_str());
+  pem.private_key_len = key.size() + 1;
+  if (!ca.empty()) {
+    pem.ca_cert = reinterpret_cast<const uint8_t*>(ca.c_str());
+    pem.ca_cert_len = ca.size() + 1;
+  }
+  return pki;
+}
 
 void RegisterAllMethods(coap_resource_t* r) {
   for (int m = COAP_REQUEST_GET; m <= COAP_REQUEST_IPATCH; ++m) {
@@ -127,11 +166,34 @@ void SessionImpl::Refresh() {
   if (const coap_bin_const_t* id = coap_session_get_psk_identity(s_); id != nullptr && id->s != nullptr) {
     psk_identity_.assign(reinterpret_cast<const char*>(id->s), id->length);
   }
+  if (peer_cn_.empty() && IsSecure(transport_)) {
+    coap_tls_library_t lib;
+    auto* ssl = static_cast<SSL*>(coap_session_get_tls(s_, &lib));
+    if (ssl != nullptr && lib == COAP_TLS_LIBRARY_OPENSSL && SSL_is_init_finished(ssl)) peer_cn_ = PeerCommonName(ssl);
+  }
   if (client_) {
     security_ = security_config_.mode;
   } else if (ctx_ != nullptr) {
-    security_ = IsSecure(transport_) ? ctx_->options_.server_security.mode : SecurityMode::kNoSec;
+    security_ = ctx_->ServerSessionSecurity(IsSecure(transport_), !psk_identity_.empty());
   }
+}
+
+std::string PeerCommonName(const SSL* ssl) {
+  X509* cert = SSL_get0_peer_certificate(ssl);
+  if (cert == nullptr) return "";
+  X509_NAME* name = X509_get_subject_name(cert);
+  int last = -1;
+  for (int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1); i >= 0;
+       i = X509_NAME_get_index_by_NID(name, NID_commonName, i)) {
+    last = i;
+  }
+  if (last < 0) return "";
+  unsigned char* utf8 = nullptr;
+  int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last)));
+  if (n < 0) return "";
+  std::string out(reinterpret_cast<const char*>(utf8), static_cast<size_t>(n));
+  OPENSSL_free(utf8);
+  return out;
 }
 
 Status CheckTiming(const Timing& t) {
@@ -380,34 +442,75 @@ Status ContextImpl::SetupServerSecurity() {
       spsk.psk_info.key.length = sec.psk_key.size();
     }
     if (!coap_context_set_psk2(ctx_, &spsk)) return InternalError("coap: coap_context_set_psk2 failed");
-  } else if (sec.mode == SecurityMode::kCertificate) {
+  }
+  // A server may offer certificates next to PSK (either mode with both credentials).
+  if (sec.mode == SecurityMode::kCertificate || (sec.mode == SecurityMode::kPsk && !sec.certificate_pem.empty())) {
+    if (sec.certificate_pem.empty() || sec.private_key_pem.empty()) {
+      return BadRequest("coap: certificate mode needs a certificate and its private key");
+    }
     server_cert_ = sec.certificate_pem;
     server_key_ = sec.private_key_pem;
     server_ca_ = sec.ca_pem;
-    coap_dtls_pki_t pki;
-    std::memset(&pki, 0, sizeof pki);
-    pki.version = COAP_DTLS_PKI_SETUP_VERSION;
-    pki.verify_peer_cert = sec.verify_peer ? 1 : 0;
-    pki.check_common_ca = server_ca_.empty() ? 0 : 1;
-    pki.allow_self_signed = server_ca_.empty() ? 1 : 0;
-    pki.cert_chain_validation = 1;
-    pki.cert_chain_verify_depth = 3;
-    pki.pki_key.key_type = COAP_PKI_KEY_PEM_BUF;
-    auto& pem = pki.pki_key.key.pem_buf;
-    pem.public_cert = reinterpret_cast<const uint8_t*>(server_cert_.c_str());
-    pem.public_cert_len = server_cert_.size() + 1;
-    pem.private_key = reinterpret_cast<const uint8_t*>(server_key_.c_str());
-    pem.private_key_len = server_key_.size() + 1;
-    if (!server_ca_.empty()) {
-      pem.ca_cert = reinterpret_cast<const uint8_t*>(server_ca_.c_str());
-      pem.ca_cert_len = server_ca_.size() + 1;
+    coap_dtls_pki_t pki = PkiSetup(sec, server_cert_, server_key_, server_ca_);
+    if (!coap_context_set_pki(ctx_, &pki)) {
+      return BadRequest("coap: coap_context_set_pki refused the server certificate, key or CA (not PEM, or key and "
+                        "certificate do not match)");
     }
-    if (!coap_context_set_pki(ctx_, &pki)) return InternalError("coap: coap_context_set_pki failed");
-  } else {
+  }
+  if (sec.mode == SecurityMode::kCertificate && (sec.psk_lookup || !sec.psk_key.empty())) {
+    coap_dtls_spsk_t spsk;
+    std::memset(&spsk, 0, sizeof spsk);
+    spsk.version = COAP_DTLS_SPSK_SETUP_VERSION;
+    spsk.validate_id_call_back = &PskThunk;
+    spsk.id_call_back_arg = this;
+    // libcoap 4.3.1 (coap_openssl.c) switches a PKI server to PSK suites only when the client offers
+    // them and a default server key is set; the id callback still picks the key (or rejects the
+    // identity), so this random key is never used to authenticate anyone.
+    psk_placeholder_.resize(32);
+    if (RAND_bytes(psk_placeholder_.data(), static_cast<int>(psk_placeholder_.size())) != 1) {
+      return InternalError("coap: no randomness for the PSK placeholder");
+    }
+    spsk.psk_info.key.s = psk_placeholder_.data();
+    spsk.psk_info.key.length = psk_placeholder_.size();
+    if (!coap_context_set_psk2(ctx_, &spsk)) return InternalError("coap: coap_context_set_psk2 failed");
+  }
+  if (sec.mode == SecurityMode::kNoSec) {
     return BadRequest("coap: a DTLS/TLS endpoint needs ContextOptions.server_security (PSK or certificate)");
   }
   server_security_set_ = true;
   return Status::Ok();
+}
+
+SecurityMode ContextImpl::ServerSessionSecurity(bool secure, bool has_psk_identity) const {
+  if (!secure) return SecurityMode::kNoSec;
+  if (has_psk_identity) return SecurityMode::kPsk;
+  const Security& sec = options_.server_security;
+  if (sec.mode == SecurityMode::kCertificate || !sec.certificate_pem.empty()) return SecurityMode::kCertificate;
+  return sec.mode;
+}
+
+bool ContextImpl::CheckServerName(coap_session_t* s, const uint8_t* der, size_t len, unsigned depth) {
+  if (depth != 0) return true;  // only the server's own certificate carries its name
+  const Security* sec = nullptr;
+  SessionImpl* impl = Find(s);
+  if (impl != nullptr) {
+    sec = &impl->security_config_;
+  } else {
+    sec = connecting_;
+  }
+  if (sec == nullptr || sec->server_name.empty()) return true;
+  const unsigned char* p = der;
+  X509* cert = d2i_X509(nullptr, &p, static_cast<long>(len));
+  if (cert == nullptr) return false;
+  const std::string& name = sec->server_name;
+  // RFC 6125 §6.4.4: the CN counts only without DNS subjectAltNames (X509_check_host's default).
+  int ok = IsIpLiteral(name) ? X509_check_ip_asc(cert, name.c_str(), 0)
+                             : X509_check_host(cert, name.data(), name.size(), 0, nullptr);
+  X509_free(cert);
+  if (ok != 1 && impl != nullptr && impl->failure_.empty()) {
+    impl->failure_ = "the server certificate does not name '" + name + "' (RFC 6125)";
+  }
+  return ok == 1;
 }
 
 const coap_bin_const_t* ContextImpl::PskForIdentity(const coap_bin_const_t* identity, coap_session_t* /*s*/) {
@@ -484,6 +587,7 @@ Result<std::shared_ptr<Session>> ContextImpl::Connect(Transport transport, const
   impl->security_config_ = security;
   impl->timing_ = timing;
   const Security& sec = impl->security_config_;
+  if (!sec.server_name.empty() && !IsIpLiteral(sec.server_name)) impl->sni_ = sec.server_name;  // RFC 6066 §3
   connecting_ = &sec;
   coap_session_t* s = nullptr;
   if (sec.mode == SecurityMode::kNoSec) {
@@ -496,29 +600,18 @@ Result<std::shared_ptr<Session>> ContextImpl::Connect(Transport transport, const
     cpsk.psk_info.identity.length = sec.psk_identity.size();
     cpsk.psk_info.key.s = sec.psk_key.data();
     cpsk.psk_info.key.length = sec.psk_key.size();
+    if (!impl->sni_.empty()) cpsk.client_sni = impl->sni_.data();
     s = coap_new_client_session_psk2(ctx_, nullptr, &dst, ToProto(transport), &cpsk);
   } else {
     client_cert_ = sec.certificate_pem;
     client_key_ = sec.private_key_pem;
     client_ca_ = sec.ca_pem;
-    coap_dtls_pki_t pki;
-    std::memset(&pki, 0, sizeof pki);
-    pki.version = COAP_DTLS_PKI_SETUP_VERSION;
-    pki.verify_peer_cert = sec.verify_peer ? 1 : 0;
-    pki.check_common_ca = client_ca_.empty() ? 0 : 1;
-    pki.allow_self_signed = client_ca_.empty() ? 1 : 0;
-    pki.cert_chain_validation = 1;
-    pki.cert_chain_verify_depth = 3;
-    pki.pki_key.key_type = COAP_PKI_KEY_PEM_BUF;
-    auto& pem = pki.pki_key.key.pem_buf;
-    pem.public_cert = reinterpret_cast<const uint8_t*>(client_cert_.c_str());
-    pem.public_cert_len = client_cert_.size() + 1;
-    pem.private_key = reinterpret_cast<const uint8_t*>(client_key_.c_str());
-    pem.private_key_len = client_key_.size() + 1;
-    if (!client_ca_.empty()) {
-      pem.ca_cert = reinterpret_cast<const uint8_t*>(client_ca_.c_str());
-      pem.ca_cert_len = client_ca_.size() + 1;
+    coap_dtls_pki_t pki = PkiSetup(sec, client_cert_, client_key_, client_ca_);
+    if (!sec.server_name.empty()) {
+      pki.validate_cn_call_back = &CnThunk;
+      pki.cn_call_back_arg = this;
     }
+    if (!impl->sni_.empty()) pki.client_sni = impl->sni_.data();
     s = coap_new_client_session_pki(ctx_, nullptr, &dst, ToProto(transport), &pki);
   }
   connecting_ = nullptr;
@@ -680,6 +773,8 @@ void ContextImpl::HandleRequest(coap_resource_t* /*resource*/, coap_session_t* s
     peer.local = impl->local_;
     peer.remote = impl->remote_;
     peer.psk_identity = impl->psk_identity_;
+    if (impl->peer_cn_.empty() && IsSecure(impl->transport_)) impl->Refresh();
+    peer.peer_common_name = impl->peer_cn_;
     request_handler_(peer, req, r);
   } else {
     r.Respond([] {
@@ -1101,6 +1196,20 @@ bool Context::RunUntil(const std::function<bool()>& pred, std::chrono::milliseco
 
 bool Context::WireTapAvailable() { return WireTapLinked(); }
 
+std::string Context::TlsSupport() {
+  std::call_once(g_startup, [] { coap_startup(); });
+  char support[256];
+  char version[256];
+  return std::string(coap_string_tls_support(support, sizeof support)) + " " +
+         coap_string_tls_version(version, sizeof version);
+}
+
+bool Context::RpkSupported() {
+  // libcoap 4.3.1 has no coap_dtls_rpk_is_supported(); its support string says "and RPK support"
+  // or "and no RPK support" (coap_openssl.c logs "RPK Support not available in OpenSSL").
+  return TlsSupport().find("no RPK support") == std::string::npos;
+}
+
 void Context::Wake() {
   uint64_t one = 1;
   if (impl_->wake_fd_ >= 0) (void)!write(impl_->wake_fd_, &one, sizeof one);
@@ -1224,6 +1333,10 @@ Address Session::remote() const { return impl_->remote_; }
 std::string Session::psk_identity() const {
   if (impl_->s_ != nullptr) impl_->Refresh();
   return impl_->psk_identity_;
+}
+std::string Session::peer_common_name() const {
+  if (impl_->s_ != nullptr) impl_->Refresh();
+  return impl_->peer_cn_;
 }
 SessionState Session::state() const { return impl_->State(); }
 std::string Session::failure() const { return impl_->failure_; }

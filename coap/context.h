@@ -71,6 +71,9 @@ class Session {
   Address local() const;
   Address remote() const;
   std::string psk_identity() const;  // server side: the identity the client authenticated with
+  // The subject Common Name of the peer's (verified) X.509 certificate, "" when the peer sent
+  // none (PSK, NoSec, handshake not done). With several CNs, the last (most specific) one.
+  std::string peer_common_name() const;
   SessionState state() const;
   std::string failure() const;  // why the session failed/closed, "" otherwise
   // The negotiated (D)TLS suite as IANA names it ("TLS_PSK_WITH_AES_128_CCM_8") and the
@@ -118,6 +121,7 @@ struct Peer {
   SecurityMode security = SecurityMode::kNoSec;
   Address local, remote;
   std::string psk_identity;
+  std::string peer_common_name;  // the client certificate's subject CN (certificate mode)
 };
 
 // A server-side observation (RFC 7641 §4). Notify sends a notification with the
@@ -270,6 +274,11 @@ class Context {
   // linked into a shared object loaded with dlopen, so libcoap's socket and
   // SSL calls do not reach our interposers).
   static bool WireTapAvailable();
+  // What the linked libcoap's (D)TLS backend offers, in libcoap's words, e.g. "(DTLS and TLS
+  // support; PSK, PKI, PKCS11, and no RPK support) TLS Library: OpenSSL ...".
+  static std::string TlsSupport();
+  // Raw Public Keys (RFC 7250): false for libcoap 4.3.1's OpenSSL variant (the GnuTLS one has them).
+  static bool RpkSupported();
 
   ContextImpl& impl() { return *impl_; }
 

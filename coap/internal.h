@@ -33,6 +33,8 @@ CoapMessage PduToMessage(const coap_pdu_t* pdu, bool whole_body);
 bool AddOptions(coap_pdu_t* pdu, const CoapMessage& m);
 std::string HexOf(const Bytes& b);
 Status CheckTiming(const Timing& t);
+// The subject CN of the peer certificate of `ssl` (the last CN when there are several), "" when none.
+std::string PeerCommonName(const SSL* ssl);
 
 class ContextImpl;
 
@@ -47,6 +49,7 @@ class SessionImpl : public std::enable_shared_from_this<SessionImpl> {
   SecurityMode security_ = SecurityMode::kNoSec;
   Address local_, remote_;
   std::string psk_identity_;
+  std::string peer_cn_;
   bool failed_ = false;
   bool closed_ = false;
   std::string failure_;
@@ -136,6 +139,7 @@ struct Channel {
   Transport transport = Transport::kUdp;
   SecurityMode security = SecurityMode::kNoSec;
   std::string psk_identity;
+  std::string peer_common_name;
   Address local, remote;
   SessionImpl* session = nullptr;
 };
@@ -158,6 +162,7 @@ class ContextImpl {
   std::map<std::string, coap_resource_t*> path_resources_;
   bool server_security_set_ = false;
   Bytes psk_key_scratch_;  // the key handed to libcoap's id callback (it copies it)
+  Bytes psk_placeholder_;  // PSK beside certificates: libcoap offers PSK suites only with a default key set
   coap_bin_const_t psk_key_bin_{};
   // Client PKI buffers: libcoap keeps one client PKI setup per coap_context_t.
   std::string client_cert_, client_key_, client_ca_;
@@ -185,6 +190,11 @@ class ContextImpl {
   Result<std::shared_ptr<Session>> Connect(Transport transport, const Address& remote,
                                            const Security& security, const Timing& timing);
   Status SetupServerSecurity();
+  // What a server session authenticated with: PSK when it has a PSK identity, else the
+  // certificate when one is configured (a server may offer both), NoSec on UDP/TCP.
+  SecurityMode ServerSessionSecurity(bool secure, bool has_psk_identity) const;
+  // Client certificate mode: the name check of Security::server_name (libcoap's CN callback).
+  bool CheckServerName(coap_session_t* s, const uint8_t* der, size_t len, unsigned depth);
   bool RunOnce(uint32_t timeout_ms);
   SteadyClock::time_point NextHousekeeping() const;
   void Housekeeping();

@@ -59,7 +59,9 @@ std::vector<Bytes> DrainFd(int fd) {
 
 }  // namespace
 
-TestCerts MakeTestCerts() {
+TestCerts MakeTestCerts() { return MakeTestCerts("lwm2m-test-client", "lwm2m-test-server"); }
+
+TestCerts MakeTestCerts(const std::string& client_cn, const std::string& server_cn, const std::string& server_san) {
   TestCerts c;
   char tmpl[] = "/tmp/coap-certs-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) {
@@ -68,17 +70,27 @@ TestCerts MakeTestCerts() {
   }
   std::filesystem::path dir(tmpl);
   std::string d = dir.string();
-  std::ofstream(dir / "ext.cnf") << "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyAgreement\n"
-                                    "extendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=IP:127.0.0.1,IP:::1\n";
+  std::ofstream(dir / "server.cnf") << "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyAgreement\n"
+                                       "extendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=" << server_san << "\n";
+  std::ofstream(dir / "client.cnf") << "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyAgreement\n"
+                                       "extendedKeyUsage=serverAuth,clientAuth\n";
+  // The CNs go to openssl inside single quotes: keep them to characters that need no escaping.
+  for (const std::string* cn : {&client_cn, &server_cn}) {
+    if (cn->empty() || cn->find_first_of("'/\\\n") != std::string::npos) {
+      c.error = "test CN must be non-empty, without quotes, slashes or newlines";
+      std::filesystem::remove_all(dir);
+      return c;
+    }
+  }
   std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes ";
   std::string cmd =
       "cd " + d + " && openssl req -x509" + ec + "-keyout ca.key -out ca.crt -subj /CN=lwm2m-harness-test-ca -days 2" +
-      " && openssl req" + ec + "-keyout server.key -out server.csr -subj /CN=lwm2m-test-server" +
+      " && openssl req" + ec + "-keyout server.key -out server.csr -subj '/CN=" + server_cn + "'" +
       " && openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2"
-      " -extfile ext.cnf" +
-      " && openssl req" + ec + "-keyout client.key -out client.csr -subj /CN=lwm2m-test-client" +
+      " -extfile server.cnf" +
+      " && openssl req" + ec + "-keyout client.key -out client.csr -subj '/CN=" + client_cn + "'" +
       " && openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt -days 2"
-      " -extfile ext.cnf > /dev/null 2>&1";
+      " -extfile client.cnf";
   cmd = "(" + cmd + ") > /dev/null 2>&1";
   if (std::system(cmd.c_str()) != 0) {
     c.error = "openssl CLI failed";

@@ -21,6 +21,12 @@ struct TestCerts {
 // An EC P-256 CA and a server and a client certificate signed by it, made in a
 // temporary directory that is removed again.
 TestCerts MakeTestCerts();
+// The same with chosen subject CNs (for endpoint-name checks: Transport TS 1.2 wants the
+// client certificate's CN to be the endpoint name). `server_san` is an openssl
+// subjectAltName value such as "IP:127.0.0.1,IP:::1" or "DNS:lwm2m.example"; the client
+// certificate carries no subjectAltName.
+TestCerts MakeTestCerts(const std::string& client_cn, const std::string& server_cn,
+                        const std::string& server_san = "IP:127.0.0.1,IP:::1");
 
 // A bound UDP socket that never answers (for retransmission timeouts).
 class SilentUdpPeer {

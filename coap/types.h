@@ -23,7 +23,8 @@ const char* TransportName(Transport t);  // "udp", "dtls", "tcp", "tls"
 inline bool IsSecure(Transport t) { return t == Transport::kDtls || t == Transport::kTls; }
 inline bool IsReliable(Transport t) { return t == Transport::kTcp || t == Transport::kTls; }
 
-// RPK (RFC 7250) is absent: libcoap 4.3.1's OpenSSL variant does not support it.
+// RPK (RFC 7250) is absent: libcoap 4.3.1's OpenSSL variant does not support it (its GnuTLS
+// variant does; see Context::RpkSupported and coap/README.md).
 enum class SecurityMode : uint8_t { kNoSec, kPsk, kCertificate };
 const char* SecurityModeName(SecurityMode m);  // "nosec", "psk", "x509"
 
@@ -62,8 +63,15 @@ struct Security {
   std::function<std::optional<Bytes>(std::string_view identity)> psk_lookup;
   std::string psk_hint;  // server, (D)TLS 1.2 only
   // Certificates in PEM text. With ca_pem set and verify_peer, the peer's chain must lead to it.
+  // A server Security of either mode may carry both PSK and certificate credentials: each
+  // client's handshake then decides (Session::security() says which it used).
   std::string certificate_pem, private_key_pem, ca_pem;
   bool verify_peer = true;
+  // Client only: the server's name. Sent as SNI (RFC 6066; not for IP literals, which SNI
+  // forbids) and, in certificate mode, checked against the server's certificate as RFC 6125
+  // says: a DNS name against the DNS subjectAltNames (the subject CN when there are none), an
+  // IP literal against the IP subjectAltNames. Empty: no SNI and no name check.
+  std::string server_name;
   // OpenSSL cipher list for TLS <= 1.2 and DTLS 1.2, e.g. "PSK-AES128-CCM8"; empty keeps libcoap's.
   std::string cipher_list;
   TlsVersion tls_version = TlsVersion::kAny;
@@ -84,6 +92,7 @@ struct WireEvent {
   Transport transport = Transport::kUdp;
   SecurityMode security = SecurityMode::kNoSec;
   std::string psk_identity;  // the identity the (D)TLS session authenticated with, "" otherwise
+  std::string peer_common_name;  // the subject CN of the peer's certificate, "" without one
   Address local, remote;
   std::chrono::system_clock::time_point wall_time;
   std::chrono::steady_clock::time_point steady_time;

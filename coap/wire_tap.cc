@@ -68,12 +68,44 @@ void KeyLogThunk(const SSL* /*ssl*/, const char* line) {
   if (c != nullptr && c->key_log_) c->key_log_(line);
 }
 
+// Removes the (D)TLS 1.2 PSK suites from what `ssl` offers, keeping libcoap's order otherwise.
+void DropPskSuites(SSL* ssl) {
+  STACK_OF(SSL_CIPHER)* ciphers = SSL_get_ciphers(ssl);
+  if (ciphers == nullptr) return;
+  std::string list;
+  bool dropped = false;
+  for (int i = 0; i < sk_SSL_CIPHER_num(ciphers); ++i) {
+    const SSL_CIPHER* c = sk_SSL_CIPHER_value(ciphers, i);
+    int kx = SSL_CIPHER_get_kx_nid(c);
+    if (SSL_CIPHER_get_auth_nid(c) == NID_auth_psk || kx == NID_kx_psk || kx == NID_kx_ecdhe_psk ||
+        kx == NID_kx_dhe_psk || kx == NID_kx_rsa_psk) {
+      dropped = true;
+      continue;
+    }
+    if (kx == NID_kx_any) continue;  // TLS 1.3 suites: SSL_set_ciphersuites, not the cipher list
+    if (!list.empty()) list += ':';
+    list += SSL_CIPHER_get_name(c);
+  }
+  if (!dropped) return;
+  // Nothing but PSK suites left (libcoap put its PSK list on the shared SSL_CTX): the LwM2M
+  // certificate suites first (Transport TS 1.2 §5, research §2.12: ECDHE-ECDSA, AES-128-CCM-8 / CBC-SHA256).
+  if (list.empty()) list = "ECDHE-ECDSA-AES128-CCM8:ECDHE-ECDSA-AES128-SHA256:DEFAULT:!PSK:!aNULL:!eNULL";
+  RealSslSetCipherList()(ssl, list.c_str());
+}
+
 // Applies cipher list, protocol versions and key log to an SSL object before its handshake.
 void Configure(ContextImpl* c, SSL* ssl) {
   const Security* sec = c->SecurityForSsl(ssl);
   if (c->key_log_) SSL_CTX_set_keylog_callback(SSL_get_SSL_CTX(ssl), &KeyLogThunk);
   if (sec == nullptr || SSL_is_init_finished(ssl)) return;
-  if (!sec->cipher_list.empty()) RealSslSetCipherList()(ssl, sec->cipher_list.c_str());
+  if (!sec->cipher_list.empty()) {
+    RealSslSetCipherList()(ssl, sec->cipher_list.c_str());
+  } else if (sec->mode == SecurityMode::kCertificate && sec != &c->options_.server_security) {
+    // (A client: SSL_is_server() still says 1 here, before SSL_connect sets the connect state.)
+    // libcoap keeps one client SSL_CTX per Context: once a PSK session ran, later certificate
+    // sessions also offer PSK suites, a server with both picks PSK and the handshake fails.
+    DropPskSuites(ssl);
+  }
   if (!SSL_is_dtls(ssl)) {
     if (sec->tls_version == TlsVersion::kTls12) {
       SSL_set_min_proto_version(ssl, TLS1_2_VERSION);
@@ -264,7 +296,12 @@ Channel ContextImpl::IdentifySsl(const SSL* ssl) {
   } else {
     ch.security = coap_session_get_type(s) == COAP_SESSION_TYPE_CLIENT && connecting_ != nullptr
                       ? connecting_->mode
-                      : options_.server_security.mode;
+                      : ServerSessionSecurity(true, !ch.psk_identity.empty());
+  }
+  if (impl != nullptr && !impl->peer_cn_.empty()) {
+    ch.peer_common_name = impl->peer_cn_;
+  } else if (SSL_is_init_finished(ssl)) {
+    ch.peer_common_name = PeerCommonName(ssl);
   }
   return ch;
 }
@@ -330,6 +367,7 @@ void ContextImpl::OnWire(Direction d, const Channel& c, const uint8_t* data, siz
     e.transport = c.transport;
     e.security = c.security;
     e.psk_identity = c.psk_identity;
+    e.peer_common_name = c.peer_common_name;
     e.local = c.local;
     e.remote = c.remote;
     e.wall_time = std::chrono::system_clock::now();

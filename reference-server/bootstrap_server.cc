@@ -2,9 +2,11 @@
 #include "reference-server/bootstrap_server.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "lwm2m/codec/codec.h"
 #include "lwm2m/codec/link_format.h"
+#include "reference-server/server.h"
 
 namespace lwm2m::refserver {
 namespace {
@@ -70,11 +72,17 @@ std::string BootstrapEvent::ToString() const {
 
 BootstrapServer::BootstrapServer(BootstrapServerOptions options) : options_(std::move(options)) {
   coap::ContextOptions co;
-  co.server_security = coap::Security::PskServer([this](std::string_view id) -> std::optional<Bytes> {
+  auto psk = [this](std::string_view id) -> std::optional<Bytes> {
     auto it = options_.psk_keys.find(std::string(id));
     if (it == options_.psk_keys.end()) return std::nullopt;
     return it->second;
-  });
+  };
+  if (!options_.certificate_pem.empty()) {
+    co.server_security = coap::Security::Certificate(options_.certificate_pem, options_.private_key_pem, options_.ca_pem);
+    co.server_security.psk_lookup = psk;
+  } else {
+    co.server_security = coap::Security::PskServer(psk);
+  }
   co.server_security.cipher_list = options_.cipher_list;
   context_ = std::make_unique<coap::Context>(std::move(co));
   context_->SetRequestHandler(
@@ -102,6 +110,18 @@ Status BootstrapServer::Start() {
     dtls_ = *ep;
     endpoints_.push_back(dtls_);
   }
+  for (auto [on, t, port, slot] : {std::tuple{options_.tcp, coap::Transport::kTcp, options_.tcp_port, &tcp_},
+                                   std::tuple{options_.tls, coap::Transport::kTls, options_.tls_port, &tls_}}) {
+    if (!on) continue;
+    auto ep = context_->Listen({.transport = t, .ip = options_.ip, .port = port, .timing = options_.timing});
+    if (!ep) {
+      Stop();
+      return InternalError(std::string("bootstrap server: cannot listen on ") + coap::TransportName(t) + ": " +
+                           ep.status().message());
+    }
+    *slot = *ep;
+    endpoints_.push_back(*slot);
+  }
   return Status::Ok();
 }
 
@@ -115,6 +135,8 @@ void BootstrapServer::Stop() {
   endpoints_.clear();
   udp_.reset();
   dtls_.reset();
+  tcp_.reset();
+  tls_.reset();
 }
 
 std::optional<coap::Address> BootstrapServer::udp_address() const {
@@ -125,6 +147,16 @@ std::optional<coap::Address> BootstrapServer::dtls_address() const {
   if (!dtls_) return std::nullopt;
   return dtls_->address();
 }
+std::optional<coap::Address> BootstrapServer::tcp_address() const {
+  if (!tcp_) return std::nullopt;
+  return tcp_->address();
+}
+std::optional<coap::Address> BootstrapServer::tls_address() const {
+  if (!tls_) return std::nullopt;
+  return tls_->address();
+}
+std::string BootstrapServer::tcp_uri() const { return tcp_ ? "coap+tcp://" + tcp_->address().ToString() : ""; }
+std::string BootstrapServer::tls_uri() const { return tls_ ? "coaps+tcp://" + tls_->address().ToString() : ""; }
 std::string BootstrapServer::udp_uri() const { return udp_ ? "coap://" + udp_->address().ToString() : ""; }
 std::string BootstrapServer::dtls_uri() const { return dtls_ ? "coaps://" + dtls_->address().ToString() : ""; }
 
@@ -196,7 +228,8 @@ void BootstrapServer::OnBootstrapRequest(const coap::Peer& peer, const CoapMessa
   Classification c = Classify(req, {.direction = Direction::kClientToServer, .bootstrap_server = true,
                                     .authenticated_identity = secured});
   Operation op = c.operation.value_or(Operation::BootstrapRequest(""));
-  std::string ep = op.registration.endpoint.value_or(secured ? peer.psk_identity : "");
+  const std::string identity = PeerIdentity(peer);  // PSK identity or certificate CN
+  std::string ep = op.registration.endpoint.value_or(identity);
   BootstrapEvent ev{.kind = BootstrapEventKind::kRequestReceived, .endpoint = ep, .detail = req.Summary()};
 
   auto reject = [&](std::optional<uint8_t> code, std::string why) {
@@ -232,9 +265,11 @@ void BootstrapServer::OnBootstrapRequest(const coap::Peer& peer, const CoapMessa
   if (plan->psk_identity && (!secured || peer.psk_identity != *plan->psk_identity))
     return reject(CoapCode::kBadRequest, "endpoint '" + ep + "' must authenticate as PSK identity '" +
                                              *plan->psk_identity + "', not '" + peer.psk_identity + "'");
-  if (!plan->psk_identity && secured && options_.require_ep_equals_identity && peer.psk_identity != ep)
+  if (!plan->psk_identity && secured && options_.require_ep_equals_identity && identity != ep)
     return reject(CoapCode::kBadRequest,
-                  "ep '" + ep + "' differs from the PSK identity '" + peer.psk_identity + "' (Transport TS 1.2 §5)");
+                  "ep '" + ep + "' differs from the " +
+                      (peer.security == coap::SecurityMode::kCertificate ? "certificate CN '" : "PSK identity '") +
+                      identity + "' (Transport TS 1.2 §5)");
 
   ev.code = CoapCode::kChanged;
   r.Respond(Answer(CoapCode::kChanged));
@@ -250,6 +285,7 @@ void BootstrapServer::OnBootstrapRequest(const coap::Peer& peer, const CoapMessa
   run.endpoint = ep;
   run.transport = peer.transport;
   run.psk_identity = peer.psk_identity;
+  run.certificate_cn = peer.peer_common_name;
   run.pct = op.preferred_content_format;
   if (run.pct)
     run.write_format = *run.pct;
@@ -270,7 +306,7 @@ void BootstrapServer::OnPackRequest(const coap::Peer& peer, const CoapMessage& r
   Classification c = Classify(req, {.direction = Direction::kClientToServer, .bootstrap_server = true,
                                     .authenticated_identity = secured});
   Operation op = c.operation.value_or(Operation::BootstrapPackRequest(""));
-  std::string ep = op.registration.endpoint.value_or(secured ? peer.psk_identity : "");
+  std::string ep = op.registration.endpoint.value_or(PeerIdentity(peer));
   BootstrapEvent ev{.kind = BootstrapEventKind::kPackRequestReceived, .endpoint = ep, .detail = req.Summary()};
   auto answer = [&](CoapMessage m, std::string why) {
     ev.code = m.code;

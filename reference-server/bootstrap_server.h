@@ -1,9 +1,9 @@
 // bootstrap_server.h: the reference LwM2M 1.2 Bootstrap-Server (Core TS 1.2 §6.1; Transport TS
-// 1.2 §6.4.2): answers Bootstrap-Request (POST /bs?ep=&pct=) with 2.04 and then drives the client
+// 1.2 §6.4.2) over UDP, DTLS, TCP and TLS (PSK or X.509): answers Bootstrap-Request (POST /bs?ep=&pct=) with 2.04 and then drives the client
 // over the same session through the endpoint's BootstrapPlan (Discover, Read, Delete, Write,
 // Finish), answers Bootstrap-Pack-Request (GET /bspack?ep=), and records every step as events.
 //   BootstrapServer bs({.plan = *LoadBootstrapPlanFile("plan.yaml")});
-//   auto st = bs.Start();                       // UDP (and DTLS-PSK) on port 0
+//   auto st = bs.Start();                       // UDP (and DTLS, TCP, TLS when enabled) on port 0
 //   bool ok = bs.WaitFor([&] { return bs.CountRuns("node1", BootstrapOutcome::kFinished) > 0; }, 10s, {&client_ctx});
 #pragma once
 
@@ -30,6 +30,14 @@ struct BootstrapServerOptions {
   bool dtls = false;                      // DTLS with PSK from psk_keys
   uint16_t dtls_port = 0;
   std::map<std::string, Bytes> psk_keys;  // PSK identity -> key; unknown identities fail the handshake
+  bool tcp = false;                       // CoAP over TCP (RFC 8323), NoSec
+  uint16_t tcp_port = 0;
+  bool tls = false;                       // CoAP over TLS 1.2/1.3 with PSK and/or the certificate below
+  uint16_t tls_port = 0;
+  // X.509 on the dtls/tls endpoints, beside PSK: PEM text of this server's certificate (chain),
+  // its private key and the CA that client certificates must chain to. A certificate client's
+  // (D)TLS identity is its certificate's subject CN (ep defaults to it; see require_ep_equals_identity).
+  std::string certificate_pem, private_key_pem, ca_pem;
   std::string cipher_list;                // e.g. "PSK-AES128-CCM8"; empty: libcoap's
   coap::Timing timing;                    // for the sessions the server accepts
   // Answer 4.00 to a Bootstrap-Request whose ep differs from the DTLS PSK identity when the
@@ -88,6 +96,7 @@ struct BootstrapRun {
   std::string endpoint;
   coap::Transport transport = coap::Transport::kUdp;
   std::string psk_identity;
+  std::string certificate_cn;          // the client certificate's subject CN (certificate mode)
   std::optional<ContentFormat> pct;    // the client's preferred content format
   ContentFormat write_format = ContentFormat::kSenmlCbor;
   std::vector<BootstrapStepResult> steps;  // the steps sent so far
@@ -115,8 +124,12 @@ class BootstrapServer {
   bool running() const { return !endpoints_.empty(); }
   std::optional<coap::Address> udp_address() const;
   std::optional<coap::Address> dtls_address() const;
+  std::optional<coap::Address> tcp_address() const;
+  std::optional<coap::Address> tls_address() const;
   std::string udp_uri() const;   // "coap://127.0.0.1:40123", "" when not listening
   std::string dtls_uri() const;  // "coaps://..."
+  std::string tcp_uri() const;   // "coap+tcp://..."
+  std::string tls_uri() const;   // "coaps+tcp://..."
 
   void SetPlan(BootstrapEndpointPlan plan);  // adds or replaces the endpoint's plan
   const BootstrapPlan& plan() const { return options_.plan; }
@@ -163,7 +176,7 @@ class BootstrapServer {
   BootstrapServerOptions options_;
   std::unique_ptr<coap::Context> context_;
   std::vector<std::shared_ptr<coap::Endpoint>> endpoints_;
-  std::shared_ptr<coap::Endpoint> udp_, dtls_;
+  std::shared_ptr<coap::Endpoint> udp_, dtls_, tcp_, tls_;
   BootstrapRequestHook request_hook_;
   std::function<void(const BootstrapEvent&)> listener_;
   std::vector<BootstrapEvent> events_;

@@ -1,5 +1,5 @@
 // bootstrap_server_test.cc: the reference Bootstrap-Server against a minimal in-test client on
-// loopback (UDP and DTLS-PSK): the client-initiated sequence with exact paths, order and decoded
+// loopback (UDP, DTLS-PSK, TCP, TLS with PSK or certificates): the client-initiated sequence with exact paths, order and decoded
 // payloads, pct, Bootstrap-Pack, Finish 4.06, wrong PSK, unknown endpoint, hooks, re-bootstrap.
 #include "reference-server/bootstrap_server.h"
 
@@ -218,6 +218,75 @@ TEST_F(BootstrapServerTest, FullSequenceOverDtlsPsk) {
   ExpectFullSequence(*server_, client_, plan, ContentFormat::kSenmlCbor);
   EXPECT_EQ(server_->LastRun("node1")->transport, coap::Transport::kDtls);
   EXPECT_EQ(server_->LastRun("node1")->psk_identity, "node1-id");
+}
+
+TEST_F(BootstrapServerTest, FullSequenceOverTcp) {
+  BootstrapServerOptions o;
+  o.udp = false;
+  o.tcp = true;
+  BootstrapEndpointPlan plan = FullPlan("node1");
+  o.plan.Add(plan);
+  Open(std::move(o));
+  EXPECT_TRUE(server_->udp_uri().empty());
+  ASSERT_EQ(server_->tcp_uri().rfind("coap+tcp://127.0.0.1:", 0), 0u) << server_->tcp_uri();
+  ASSERT_TRUE(client_.Connect(server_->tcp_uri()).ok());
+  client_.SendBootstrapRequest("node1");
+  ASSERT_TRUE(RunEnded("node1"));
+  ASSERT_TRUE(client_.bs_reply.has_value());
+  EXPECT_EQ(client_.bs_reply->response.code, CoapCode::kChanged);
+  ExpectFullSequence(*server_, client_, plan, ContentFormat::kSenmlCbor);
+  EXPECT_EQ(server_->LastRun("node1")->transport, coap::Transport::kTcp);
+}
+
+TEST_F(BootstrapServerTest, FullSequenceOverTlsWithPsk) {
+  BootstrapServerOptions o;
+  o.udp = false;
+  o.tls = true;
+  o.psk_keys["node1"] = kKey;
+  BootstrapEndpointPlan plan = FullPlan("node1");
+  o.plan.Add(plan);
+  Open(std::move(o));
+  ASSERT_TRUE(client_.Connect(server_->tls_uri(), coap::Security::Psk("node1", kKey)).ok());
+  client_.SendBootstrapRequest("node1");
+  ASSERT_TRUE(RunEnded("node1"));
+  ExpectFullSequence(*server_, client_, plan, ContentFormat::kSenmlCbor);
+  EXPECT_EQ(server_->LastRun("node1")->transport, coap::Transport::kTls);
+  EXPECT_EQ(server_->LastRun("node1")->psk_identity, "node1");
+}
+
+TEST_F(BootstrapServerTest, TlsWithCertificatesNamesTheEndpointByItsCn) {
+  coap::testing::TestCerts certs = coap::testing::MakeTestCerts("node1", "bootstrap.example");
+  ASSERT_TRUE(certs.error.empty()) << certs.error;
+  BootstrapServerOptions o;
+  o.udp = false;
+  o.tls = true;
+  o.certificate_pem = certs.server_cert;
+  o.private_key_pem = certs.server_key;
+  o.ca_pem = certs.ca_cert;
+  o.require_ep_equals_identity = true;
+  BootstrapEndpointPlan plan = FullPlan("node1");
+  o.plan.Add(plan);
+  o.plan.Add(FullPlan("node2"));
+  Open(std::move(o));
+  coap::Security sec = coap::Security::Certificate(certs.client_cert, certs.client_key, certs.ca_cert);
+  sec.tls_version = coap::TlsVersion::kTls13;
+  ASSERT_TRUE(client_.Connect(server_->tls_uri(), sec).ok());
+  // ep differs from the certificate's CN: 4.00 (Transport TS 1.2 §5) and no run.
+  client_.SendBootstrapRequest("node2");
+  ASSERT_TRUE(Run([&] { return client_.bs_reply.has_value(); }));
+  ASSERT_TRUE(client_.bs_reply->ok()) << client_.bs_reply->detail;
+  EXPECT_EQ(client_.bs_reply->response.code, CoapCode::kBadRequest);
+  EXPECT_TRUE(server_->runs().empty());
+  // No ep at all: the CN names the endpoint.
+  client_.bs_reply.reset();
+  CoapMessage req = Operation::BootstrapRequest("").ToCoap();
+  req.RemoveOption(CoapOption::kUriQuery);
+  ASSERT_TRUE(client_.session->Send(req, [&](const coap::Reply& r) { client_.bs_reply = r; }).ok());
+  ASSERT_TRUE(RunEnded("node1"));
+  EXPECT_EQ(client_.bs_reply->response.code, CoapCode::kChanged);
+  ExpectFullSequence(*server_, client_, plan, ContentFormat::kSenmlCbor);
+  EXPECT_EQ(server_->LastRun("node1")->certificate_cn, "node1");
+  EXPECT_EQ(client_.session->tls_protocol(), "TLSv1.3");
 }
 
 TEST_F(BootstrapServerTest, WrongPskFailsAndNothingRuns) {

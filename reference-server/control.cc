@@ -216,6 +216,7 @@ json ControlChannel::RegistrationJson(const Registration& r) {
             {"remote", r.remote.ToString()},
             {"objects", objects}};
   if (!r.psk_identity.empty()) j["psk_identity"] = r.psk_identity;
+  if (!r.certificate_cn.empty()) j["certificate_cn"] = r.certificate_cn;
   return j;
 }
 

@@ -42,11 +42,15 @@ int main(int argc, char** argv) {
   app.add_option("--config", config_file, "YAML configuration file (example below)")->check(CLI::ExistingFile);
   app.add_option("--ip", o.ip, "address to bind (numeric)");
   app.add_option("--port", o.udp_port, "CoAP/UDP port (0: any, -1: none); default 5683 without a config");
-  app.add_option("--dtls-port", o.dtls_port, "CoAP/DTLS-PSK port (0: any)");
+  app.add_option("--dtls-port", o.dtls_port, "CoAP/DTLS port, PSK and/or certificates (0: any)");
   app.add_option("--tcp-port", o.tcp_port, "CoAP/TCP port (0: any)");
-  app.add_option("--tls-port", o.tls_port, "CoAP/TLS-PSK port (0: any)");
+  app.add_option("--tls-port", o.tls_port, "CoAP/TLS port, PSK and/or certificates (0: any)");
   app.add_option("--psk-identity", o.psk_identities, "PSK identity (repeatable, paired with --psk-key)");
   app.add_option("--psk-key", o.psk_keys, "PSK key in hex (repeatable)");
+  app.add_option("--cert", o.cert_file,
+                 "X.509 server certificate (PEM) for DTLS/TLS; a client's ep must be its certificate's CN");
+  app.add_option("--key", o.key_file, "private key (PEM) of --cert");
+  app.add_option("--ca", o.ca_file, "CA certificate (PEM) that client certificates must chain to");
   app.add_option("--version", o.versions, "supported LwM2M versions (default 1.0 1.1 1.2)");
   app.add_option("--default-lifetime", o.default_lifetime_s, "lifetime when Register has no lt");
   app.add_flag("--no-nosec", o.no_nosec, "refuse Register over unsecured transports (4.03)");
@@ -98,6 +102,8 @@ int main(int argc, char** argv) {
   if (bs) {
     if (auto a = bs->udp_address()) out({{"event", "listening"}, {"role", "bootstrap"}, {"transport", "udp"}, {"address", a->ToString()}});
     if (auto a = bs->dtls_address()) out({{"event", "listening"}, {"role", "bootstrap"}, {"transport", "dtls"}, {"address", a->ToString()}});
+    if (auto a = bs->tcp_address()) out({{"event", "listening"}, {"role", "bootstrap"}, {"transport", "tcp"}, {"address", a->ToString()}});
+    if (auto a = bs->tls_address()) out({{"event", "listening"}, {"role", "bootstrap"}, {"transport", "tls"}, {"address", a->ToString()}});
   }
 
   int listen_fd = -1;

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "coap/context.h"
+#include "coap/test_support.h"
 
 namespace {
 
@@ -177,6 +178,44 @@ TEST(RefServerMain, LogsEventsAndExitsCleanlyOnSigint) {
 
   ASSERT_EQ(kill(child.pid(), SIGINT), 0);
   EXPECT_EQ(child.Wait(10s), 0);
+}
+
+TEST(RefServerMain, CertFlagsServeDtlsWithTheCnCheck) {
+  coap::testing::TestCerts certs = coap::testing::MakeTestCerts("cert-node", "lwm2m-ref-server");
+  ASSERT_TRUE(certs.error.empty()) << certs.error;
+  std::string dir = ::testing::TempDir() + "/refsrv_main_x509_" + std::to_string(getpid());
+  ASSERT_EQ(system(("mkdir -p " + dir).c_str()), 0);
+  std::ofstream(dir + "/server.crt") << certs.server_cert;
+  std::ofstream(dir + "/server.key") << certs.server_key;
+  std::ofstream(dir + "/ca.crt") << certs.ca_cert;
+  Child child({LWM2M_REF_SERVER_BIN, "--port", "-1", "--dtls-port", "0", "--cert", dir + "/server.crt", "--key",
+               dir + "/server.key", "--ca", dir + "/ca.crt"});
+  ASSERT_GT(child.pid(), 0);
+  json l = child.ReadJson(Event("listening"), 10s);
+  ASSERT_FALSE(l.is_null());
+  EXPECT_EQ(l["transport"], "dtls");
+  std::string a = l["address"];
+  uint16_t port = static_cast<uint16_t>(std::stoi(a.substr(a.rfind(':') + 1)));
+  std::remove((dir + "/server.key").c_str());  // read at start-up: the key file need not stay
+
+  coap::Context client;
+  auto s = client.Connect(coap::Transport::kDtls, {"127.0.0.1", port},
+                          coap::Security::Certificate(certs.client_cert, certs.client_key, certs.ca_cert));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_FALSE(RegisterClient(client, *s, "cert-node").empty());
+  json reg = child.ReadJson(Event("registered"), 5s);
+  EXPECT_EQ(reg["endpoint"], "cert-node") << reg.dump();
+  EXPECT_EQ(reg["registration"]["certificate_cn"], "cert-node") << reg.dump();
+
+  CoapMessage wrong = CoapMessage::Request(CoapCode::kPost, "/rd?ep=someone-else&lt=300&lwm2m=1.2");
+  std::optional<coap::Reply> reply;
+  ASSERT_TRUE((*s)->Send(wrong, [&](const coap::Reply& r) { reply = r; }).ok());
+  ASSERT_TRUE(client.RunUntil([&] { return reply.has_value(); }, 5s));
+  EXPECT_EQ(reply->response.code, CoapCode::kBadRequest);
+
+  ASSERT_EQ(kill(child.pid(), SIGTERM), 0);
+  EXPECT_EQ(child.Wait(10s), 0);
+  ASSERT_EQ(system(("rm -rf " + dir).c_str()), 0);
 }
 
 TEST(RefServerMain, ConfigFileAndControlCommandsOnStdin) {

@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <random>
+#include <sstream>
+#include <tuple>
 
 #include "lwm2m/codec/codec.h"
 #include "lwm2m/codec/link_format.h"
@@ -149,15 +152,51 @@ struct Lwm2mServer::ObservationRec {
   std::shared_ptr<Pending> cancel;   // a Cancel by GET/FETCH waiting for its response
 };
 
+Result<std::string> ReadPemFile(const std::string& path, std::string_view kind) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return BadRequest(path + ": cannot open the file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  if (text.size() > (1u << 20)) return BadRequest(path + ": larger than 1 MiB, not a PEM file");
+  bool found = false;
+  for (size_t at = text.find("-----BEGIN "); at != std::string::npos && !found; at = text.find("-----BEGIN ", at + 1)) {
+    size_t end = text.find("-----", at + 11);
+    if (end != std::string::npos && text.substr(at + 11, end - at - 11).find(kind) != std::string::npos) found = true;
+  }
+  if (!found) return BadRequest(path + ": no PEM \"" + std::string(kind) + "\" block");
+  return text;
+}
+
+std::string PeerIdentity(const coap::Peer& peer) {
+  if (peer.security == coap::SecurityMode::kPsk) return peer.psk_identity;
+  if (peer.security == coap::SecurityMode::kCertificate) return peer.peer_common_name;
+  return "";
+}
+
 Lwm2mServer::Lwm2mServer(ServerConfig config) : config_(std::move(config)) {
   coap::ContextOptions co;
-  if (!config_.psk_keys.empty()) {
-    auto keys = config_.psk_keys;
-    co.server_security = coap::Security::PskServer([keys](std::string_view id) -> std::optional<Bytes> {
-      auto it = keys.find(std::string(id));
-      if (it == keys.end()) return std::nullopt;
-      return it->second;
-    });
+  auto psk = [keys = config_.psk_keys](std::string_view id) -> std::optional<Bytes> {
+    auto it = keys.find(std::string(id));
+    if (it == keys.end()) return std::nullopt;
+    return it->second;
+  };
+  for (auto [file, pem, kind] : {std::tuple{&config_.certificate_file, &config_.certificate_pem, "CERTIFICATE"},
+                                 std::tuple{&config_.private_key_file, &config_.private_key_pem, "PRIVATE KEY"},
+                                 std::tuple{&config_.ca_file, &config_.ca_pem, "CERTIFICATE"}}) {
+    if (file->empty()) continue;
+    auto text = ReadPemFile(*file, kind);
+    if (!text.ok()) {
+      if (setup_error_.ok()) setup_error_ = text.status();
+      continue;
+    }
+    *pem = std::move(*text);
+  }
+  if (!config_.certificate_pem.empty()) {
+    co.server_security = coap::Security::Certificate(config_.certificate_pem, config_.private_key_pem, config_.ca_pem);
+    if (!config_.psk_keys.empty()) co.server_security.psk_lookup = psk;
+  } else if (!config_.psk_keys.empty()) {
+    co.server_security = coap::Security::PskServer(psk);
   }
   ctx_ = std::make_unique<coap::Context>(co);
   ctx_->SetRequestHandler(
@@ -184,8 +223,12 @@ Status Lwm2mServer::Start() {
                         Want{config_.tcp, coap::Transport::kTcp, config_.tcp_port},
                         Want{config_.tls, coap::Transport::kTls, config_.tls_port}}) {
     if (!w.on) continue;
-    if (coap::IsSecure(w.t) && config_.psk_keys.empty())
-      return BadRequest(std::string(coap::TransportName(w.t)) + " endpoint needs at least one PSK identity");
+    if (!setup_error_.ok()) return setup_error_;
+    const bool certs = !config_.certificate_pem.empty();
+    if (coap::IsSecure(w.t) && config_.psk_keys.empty() && !certs)
+      return BadRequest(std::string(coap::TransportName(w.t)) + " endpoint needs a PSK identity or a certificate");
+    if (coap::IsSecure(w.t) && certs && (config_.private_key_pem.empty() || config_.ca_pem.empty()))
+      return BadRequest("certificate mode needs the server's private key and the CA that client certificates chain to");
     auto ep = ctx_->Listen({.transport = w.t, .ip = config_.ip, .port = w.port, .timing = config_.timing});
     if (!ep.ok()) return ep.status();
     endpoints_.push_back(*ep);
@@ -432,9 +475,14 @@ uint8_t Lwm2mServer::HandleRegister(const coap::Peer& peer, const CoapMessage& /
     if (peer.security == coap::SecurityMode::kPsk && *rp.endpoint != peer.psk_identity)
       return fail(CoapCode::kBadRequest,
                   "ep=" + *rp.endpoint + " differs from the PSK identity " + peer.psk_identity);
+    // Certificate mode: the identity is the certificate's subject CN (same table; research §2.12).
+    if (peer.security == coap::SecurityMode::kCertificate && *rp.endpoint != peer.peer_common_name)
+      return fail(CoapCode::kBadRequest, "ep=" + *rp.endpoint + " differs from the client certificate's CN '" +
+                                             peer.peer_common_name + "'");
     endpoint = *rp.endpoint;
   } else {
-    endpoint = peer.psk_identity;  // Core TS 1.2 §6.2.1: ep may be omitted when the identity names the client
+    // Core TS 1.2 §6.2.1: ep may be omitted when the (D)TLS identity names the client.
+    endpoint = PeerIdentity(peer);
   }
   if (endpoint.empty()) return fail(CoapCode::kBadRequest, "no endpoint client name");
   if (config_.allow_endpoint && !config_.allow_endpoint(endpoint))
@@ -518,6 +566,7 @@ uint8_t Lwm2mServer::HandleRegister(const coap::Peer& peer, const CoapMessage& /
   reg.transport = peer.transport;
   reg.remote = peer.remote;
   reg.psk_identity = peer.psk_identity;
+  reg.certificate_cn = peer.peer_common_name;
   reg.registered_at = reg.last_update = reg.last_seen = Now();
 
   bool replaced = false;

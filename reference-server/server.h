@@ -33,11 +33,17 @@ using Clock = std::chrono::steady_clock;
 struct ServerConfig {
   std::string ip = "127.0.0.1";
   bool udp = true;    // NoSec CoAP/UDP endpoint
-  bool dtls = false;  // DTLS-PSK endpoint (needs psk_keys)
+  bool dtls = false;  // DTLS endpoint (needs psk_keys or a certificate)
   bool tcp = false;
-  bool tls = false;   // TLS-PSK over TCP
+  bool tls = false;   // TLS over TCP (needs psk_keys or a certificate)
   uint16_t udp_port = 0, dtls_port = 0, tcp_port = 0, tls_port = 0;  // 0: the kernel chooses
   std::map<std::string, Bytes> psk_keys;  // PSK identity -> key
+  // X.509 certificate mode on the dtls/tls endpoints (Transport TS 1.2 §5, research §2.12), beside PSK: the
+  // server's certificate (chain), its private key, and the CA that client certificates must chain
+  // to (required), as PEM text or as PEM files (a *_file wins; Start reports an unreadable one).
+  // A certificate client's endpoint name is its certificate's subject CN (4.00 otherwise).
+  std::string certificate_pem, private_key_pem, ca_pem;
+  std::string certificate_file, private_key_file, ca_file;
   // A Register over an unsecured transport is refused (4.03) when false.
   bool allow_nosec = true;
   // LwM2M enabler versions accepted in `lwm2m=` (Core TS 1.2 §6.2.1: refuse others, 4.12).
@@ -59,6 +65,13 @@ struct ServerConfig {
   // the client's objects); the client is expected to register again with its full object list.
   std::map<std::string, std::string> profiles;
 };
+
+// Reads a PEM file; 4.00 naming the path when it cannot be read or holds no "-----BEGIN <kind>"
+// block (kind: "CERTIFICATE", "PRIVATE KEY" matches "EC PRIVATE KEY" too).
+Result<std::string> ReadPemFile(const std::string& path, std::string_view kind);
+
+// The (D)TLS identity a request came with: the PSK identity, or the certificate's subject CN.
+std::string PeerIdentity(const coap::Peer& peer);
 
 // Object versions a client implies when its link lacks `ver` (research §2.1): lwm2m=1.0: 1.0;
 // lwm2m=1.1: /0 1.1, /1 1.1, /3 1.1, /4 1.2, others 1.0; lwm2m=1.2 (Core TS 1.2.2 Table E-1,
@@ -88,6 +101,7 @@ struct Registration {
   coap::Transport transport = coap::Transport::kUdp;
   coap::Address remote;
   std::string psk_identity;
+  std::string certificate_cn;  // the client certificate's subject CN (certificate mode)
   Clock::time_point registered_at, last_update, last_seen;
   std::vector<Diagnostic> diagnostics;  // of the last Register/Update
 
@@ -262,6 +276,7 @@ class Lwm2mServer {
   Result<OperationResult> Wait(const std::string& ep, Operation op, const RequestOptions& o);
 
   ServerConfig config_;
+  Status setup_error_;  // certificate files that could not be read, reported by Start
   std::unique_ptr<coap::Context> ctx_;
   std::vector<std::shared_ptr<coap::Endpoint>> endpoints_;
   std::vector<coap::Context*> peers_;

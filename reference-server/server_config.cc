@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 namespace lwm2m::refserver {
 namespace {
@@ -25,13 +26,19 @@ class Loader {
     RefServerConfig cfg = DefaultRefServerConfig();
     if (!root || root.IsNull()) return cfg;
     if (!root.IsMap()) Fail(root, "the configuration must be a mapping of keys");
-    CheckKeys(root, {"listen", "psk", "versions", "default-lifetime", "allow-nosec", "control-port", "bootstrap",
-                     "profiles"});
+    CheckKeys(root, {"listen", "psk", "x509", "versions", "default-lifetime", "allow-nosec", "control-port",
+                     "bootstrap", "profiles"});
     if (auto n = root["listen"]) {
       Listen(n, cfg.server);
       cfg.default_transports = false;
     }
     if (auto n = root["psk"]) cfg.server.psk_keys = Psk(n);
+    if (auto n = root["x509"]) {
+      Pem pem = X509(n);
+      cfg.server.certificate_pem = std::move(pem.cert);
+      cfg.server.private_key_pem = std::move(pem.key);
+      cfg.server.ca_pem = std::move(pem.ca);
+    }
     if (auto n = root["versions"]) {
       if (!n.IsSequence()) Fail(n, "versions must be a list such as [\"1.1\", \"1.2\"]");
       cfg.server.supported_versions.clear();
@@ -45,7 +52,7 @@ class Loader {
     if (auto n = root["default-lifetime"]) cfg.server.default_lifetime_s = Uint(n, 1, 0xFFFFFFFFu, "default-lifetime");
     if (auto n = root["allow-nosec"]) cfg.server.allow_nosec = Bool(n, "allow-nosec");
     if (auto n = root["control-port"]) cfg.control_port = static_cast<uint16_t>(Uint(n, 0, 65535, "control-port"));
-    if (auto n = root["bootstrap"]) cfg.bootstrap = Bootstrap(n, cfg.server.psk_keys);
+    if (auto n = root["bootstrap"]) cfg.bootstrap = Bootstrap(n, cfg.server);
     if (auto n = root["profiles"]) {
       // Profile ID -> object list in CoRE link format (Core TS 1.2 §6.2.1 pid).
       if (!n.IsMap()) Fail(n, "profiles must map Profile IDs to object lists, e.g. {\"6:27354b9a\": \"</3/0>,</4/0>\"}");
@@ -129,9 +136,31 @@ class Loader {
     }
     return out;
   }
-  BootstrapServerOptions Bootstrap(const YAML::Node& n, const std::map<std::string, Bytes>& dm_psk) const {
+  struct Pem {
+    std::string cert, key, ca;
+  };
+  // x509: {cert: server.crt, key: server.key, ca: ca.crt}: PEM files, relative to the configuration file.
+  Pem X509(const YAML::Node& n) const {
+    if (!n.IsMap()) Fail(n, "x509 must be a mapping, e.g. {cert: server.crt, key: server.key, ca: ca.crt}");
+    CheckKeys(n, {"cert", "key", "ca"});
+    Pem out;
+    for (auto [key, slot, kind] : {std::tuple{"cert", &out.cert, "CERTIFICATE"}, std::tuple{"key", &out.key, "PRIVATE KEY"},
+                                   std::tuple{"ca", &out.ca, "CERTIFICATE"}}) {
+      auto v = n[key];
+      if (!v) Fail(n, std::string("x509 needs '") + key + "' (cert, key and ca: the CA verifies client certificates)");
+      std::string file = Scalar(v, "a PEM file name");
+      if (!file.empty() && file[0] != '/' && !base_dir_.empty()) file = base_dir_ + "/" + file;
+      auto text = ReadPemFile(file, kind);
+      if (!text.ok()) Fail(v, std::string("x509.") + key + ": " + text.status().message());
+      *slot = std::move(*text);
+    }
+    return out;
+  }
+  BootstrapServerOptions Bootstrap(const YAML::Node& n, const ServerConfig& dm) const {
+    const std::map<std::string, Bytes>& dm_psk = dm.psk_keys;
     if (!n.IsMap()) Fail(n, "bootstrap must be a mapping, e.g. {udp: 5783, plans-file: plans.yaml}");
-    CheckKeys(n, {"ip", "udp", "dtls", "psk", "plans-file", "plans", "require-ep-equals-identity"});
+    CheckKeys(n, {"ip", "udp", "dtls", "tcp", "tls", "psk", "x509", "plans-file", "plans",
+                  "require-ep-equals-identity"});
     BootstrapServerOptions o;
     o.udp = false;
     if (auto v = n["ip"]) o.ip = Scalar(v, "a numeric address");
@@ -143,8 +172,28 @@ class Loader {
       o.dtls = true;
       o.dtls_port = static_cast<uint16_t>(Uint(v, 0, 65535, "bootstrap.dtls"));
     }
-    if (!o.udp && !o.dtls) Fail(n, "bootstrap names no transport (udp, dtls)");
+    if (auto v = n["tcp"]) {
+      o.tcp = true;
+      o.tcp_port = static_cast<uint16_t>(Uint(v, 0, 65535, "bootstrap.tcp"));
+    }
+    if (auto v = n["tls"]) {
+      o.tls = true;
+      o.tls_port = static_cast<uint16_t>(Uint(v, 0, 65535, "bootstrap.tls"));
+    }
+    if (!o.udp && !o.dtls && !o.tcp && !o.tls) Fail(n, "bootstrap names no transport (udp, dtls, tcp, tls)");
     o.psk_keys = n["psk"] ? Psk(n["psk"]) : dm_psk;
+    if (auto v = n["x509"]) {
+      Pem pem = X509(v);
+      o.certificate_pem = std::move(pem.cert);
+      o.private_key_pem = std::move(pem.key);
+      o.ca_pem = std::move(pem.ca);
+    } else {
+      o.certificate_pem = dm.certificate_pem;
+      o.private_key_pem = dm.private_key_pem;
+      o.ca_pem = dm.ca_pem;
+    }
+    if ((o.dtls || o.tls) && o.psk_keys.empty() && o.certificate_pem.empty())
+      Fail(n, "bootstrap dtls/tls needs PSK keys (psk) or certificates (x509)");
     if (auto v = n["require-ep-equals-identity"]) o.require_ep_equals_identity = Bool(v, "require-ep-equals-identity");
     if (n["plans-file"] && n["plans"]) Fail(n["plans"], "give either plans-file or plans, not both");
     if (auto v = n["plans-file"]) {
@@ -285,6 +334,17 @@ Status ApplyOverrides(RefServerConfig& cfg, const RefServerOverrides& o) {
     Status st = port(*v, *on, *p);
     if (!st.ok()) return st;
   }
+  for (auto [file, slot, kind, flag] :
+       {std::tuple{&o.cert_file, &s.certificate_pem, "CERTIFICATE", "--cert"},
+        std::tuple{&o.key_file, &s.private_key_pem, "PRIVATE KEY", "--key"},
+        std::tuple{&o.ca_file, &s.ca_pem, "CERTIFICATE", "--ca"}}) {
+    if (!*file) continue;
+    auto text = ReadPemFile(**file, kind);
+    if (!text.ok()) return BadRequest(std::string(flag) + " " + text.status().message());
+    *slot = std::move(*text);
+  }
+  if (!s.certificate_pem.empty() && (s.private_key_pem.empty() || s.ca_pem.empty()))
+    return BadRequest("--cert needs --key (its private key) and --ca (the CA of client certificates)");
   if (o.psk_identities.size() != o.psk_keys.size())
     return BadRequest("--psk-identity and --psk-key must be given the same number of times");
   for (size_t i = 0; i < o.psk_keys.size(); ++i) {
@@ -303,6 +363,9 @@ Status ApplyOverrides(RefServerConfig& cfg, const RefServerOverrides& o) {
     if (!cfg.bootstrap) {
       cfg.bootstrap.emplace();
       cfg.bootstrap->psk_keys = s.psk_keys;
+      cfg.bootstrap->certificate_pem = s.certificate_pem;
+      cfg.bootstrap->private_key_pem = s.private_key_pem;
+      cfg.bootstrap->ca_pem = s.ca_pem;
     }
     if (o.bootstrap_port) {
       if (*o.bootstrap_port < 0 || *o.bootstrap_port > 65535) return BadRequest("--bootstrap-port is outside 0..65535");
@@ -324,16 +387,22 @@ std::string_view ExampleRefServerConfig() {
 listen:
   ip: 127.0.0.1
   udp: 5683          # CoAP over UDP (NoSec); port 0: the kernel chooses
-  dtls: 5684         # CoAP over DTLS with PSK
+  dtls: 5684         # CoAP over DTLS with PSK and/or certificates
   tcp: 5685          # CoAP over TCP
+  tls: 5686          # CoAP over TLS 1.2/1.3 with PSK and/or certificates
 psk:
   node1: 000102030405060708090a0b0c0d0e0f   # identity: hex key
+# x509:              # optional: certificate mode on dtls/tls; a client's ep must be its certificate's CN
+#   cert: server.crt # PEM files, relative to this file (or --cert, --key, --ca)
+#   key: server.key
+#   ca: ca.crt       # client certificates must chain to it
 versions: ["1.1", "1.2"]
 default-lifetime: 86400
 allow-nosec: true
 control-port: 7000   # JSON control channel on 127.0.0.1 TCP (stdin always works)
 bootstrap:           # optional: run a Bootstrap-Server in the same process
   udp: 5783
+  tcp: 5785          # also dtls:, tls: (psk: and x509: default to the ones above)
   plans:             # or plans-file: plans.yaml (relative to this file)
     node1:
       steps:

@@ -26,9 +26,9 @@ struct RefServerConfig {
 // The configuration without a file: UDP on 127.0.0.1:5683 only.
 RefServerConfig DefaultRefServerConfig();
 
-// Top-level keys: listen {ip, udp, dtls, tcp, tls}, psk {identity: hex-key}, versions [..],
-// default-lifetime, allow-nosec, control-port, bootstrap {ip, udp, dtls, psk, plans-file, plans,
-// require-ep-equals-identity}. A `listen:` section enables exactly the transports it names (port 0:
+// Top-level keys: listen {ip, udp, dtls, tcp, tls}, psk {identity: hex-key}, x509 {cert, key, ca}
+// (PEM files relative to the file), versions [..], default-lifetime, allow-nosec, control-port,
+// bootstrap {ip, udp, dtls, tcp, tls, psk, x509, plans-file, plans, require-ep-equals-identity}. A `listen:` section enables exactly the transports it names (port 0:
 // the kernel chooses). `plans-file` is relative to the configuration file; `plans` holds the
 // same `endpoints:` mapping inline. Errors (4.00) read "srv.yaml:3:5: unknown key 'dtsl' (did you
 // mean 'dtls'?)". `base_dir` resolves relative plans-file paths ("" = current directory).
@@ -41,6 +41,7 @@ struct RefServerOverrides {
   std::optional<std::string> ip;
   std::optional<int> udp_port, dtls_port, tcp_port, tls_port;  // -1 disables the transport
   std::vector<std::string> psk_identities, psk_keys;           // paired, added to the file's
+  std::optional<std::string> cert_file, key_file, ca_file;     // X.509 PEM files (all three together)
   std::vector<std::string> versions;
   std::optional<uint32_t> default_lifetime_s;
   bool no_nosec = false;

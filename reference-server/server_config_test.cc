@@ -3,9 +3,34 @@
 #include "reference-server/server_config.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "coap/test_support.h"
 
 namespace lwm2m::refserver {
 namespace {
+
+// A temporary directory with ca.crt, server.crt and server.key made by the openssl CLI.
+struct CertDir {
+  CertDir() {
+    char tmpl[] = "/tmp/refsrv-cfg-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) return;
+    dir = tmpl;
+    certs = coap::testing::MakeTestCerts("node1", "lwm2m-ref-server");
+    std::ofstream(dir / "ca.crt") << certs.ca_cert;
+    std::ofstream(dir / "server.crt") << certs.server_cert;
+    std::ofstream(dir / "server.key") << certs.server_key;
+  }
+  ~CertDir() {
+    if (!dir.empty()) std::filesystem::remove_all(dir);
+  }
+  std::string Path(const char* name) const { return (dir / name).string(); }
+  std::filesystem::path dir;
+  coap::testing::TestCerts certs;
+};
 
 TEST(RefServerConfig, LoadsFullConfiguration) {
   auto cfg = LoadRefServerConfigYaml(R"(
@@ -149,6 +174,82 @@ TEST(RefServerConfig, OverridesRejectUnpairedPskAndNoTransport) {
 TEST(RefServerConfig, SuggestKeyOnlyForTypos) {
   EXPECT_EQ(SuggestKey("udpp", {"udp", "tcp"}), "udp");
   EXPECT_EQ(SuggestKey("xyzzy", {"udp", "tcp"}), std::nullopt);
+}
+
+TEST(RefServerConfig, X509FilesLoadRelativeToTheConfigurationFile) {
+  CertDir d;
+  ASSERT_TRUE(d.certs.error.empty()) << d.certs.error;
+  std::ofstream(d.dir / "srv.yaml") << "listen: {dtls: 0, tls: 0}\n"
+                                       "x509: {cert: server.crt, key: server.key, ca: ca.crt}\n"
+                                       "bootstrap: {tcp: 0, tls: 0}\n";
+  auto cfg = LoadRefServerConfigFile(d.Path("srv.yaml"));
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  EXPECT_EQ(cfg->server.certificate_pem, d.certs.server_cert);
+  EXPECT_EQ(cfg->server.private_key_pem, d.certs.server_key);
+  EXPECT_EQ(cfg->server.ca_pem, d.certs.ca_cert);
+  ASSERT_TRUE(cfg->bootstrap.has_value());
+  EXPECT_TRUE(cfg->bootstrap->tcp);
+  EXPECT_TRUE(cfg->bootstrap->tls);
+  EXPECT_FALSE(cfg->bootstrap->udp);
+  EXPECT_EQ(cfg->bootstrap->certificate_pem, d.certs.server_cert);  // inherited from the top-level x509
+  // And the server starts with it: certificates only, no PSK.
+  Lwm2mServer server(cfg->server);
+  Status st = server.Start();
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_TRUE(server.address(coap::Transport::kTls).has_value());
+}
+
+TEST(RefServerConfig, X509ErrorsNameFileLineAndPath) {
+  CertDir d;
+  ASSERT_TRUE(d.certs.error.empty()) << d.certs.error;
+  std::string base = d.dir.string();
+  auto missing_key = LoadRefServerConfigYaml("listen: {dtls: 0}\nx509:\n  cert: server.crt\n  ca: ca.crt\n", "a.yaml", base);
+  ASSERT_FALSE(missing_key.ok());
+  EXPECT_EQ(missing_key.status().message().rfind("a.yaml:3:3: x509 needs 'key'", 0), 0u) << missing_key.status().message();
+  auto no_file = LoadRefServerConfigYaml("x509:\n  cert: server.crt\n  key: nope.key\n  ca: ca.crt\n", "b.yaml", base);
+  ASSERT_FALSE(no_file.ok());
+  EXPECT_EQ(no_file.status().message(), "b.yaml:3:8: x509.key: " + base + "/nope.key: cannot open the file");
+  auto swapped = LoadRefServerConfigYaml("x509: {cert: server.key, key: server.key, ca: ca.crt}\n", "c.yaml", base);
+  ASSERT_FALSE(swapped.ok());
+  EXPECT_EQ(swapped.status().message(),
+            "c.yaml:1:14: x509.cert: " + base + "/server.key: no PEM \"CERTIFICATE\" block");
+  auto typo = LoadRefServerConfigYaml("x509: {cert: a, kye: b, ca: c}\n", "d.yaml", base);
+  ASSERT_FALSE(typo.ok());
+  EXPECT_EQ(typo.status().message(), "d.yaml:1:17: unknown key 'kye' (did you mean 'key'?)");
+  auto bs = LoadRefServerConfigYaml("bootstrap: {tls: 0}\n", "e.yaml", base);
+  ASSERT_FALSE(bs.ok());
+  EXPECT_EQ(bs.status().message(), "e.yaml:1:12: bootstrap dtls/tls needs PSK keys (psk) or certificates (x509)");
+}
+
+TEST(RefServerConfig, CertFlagsReadTheFilesAndNeedEachOther) {
+  CertDir d;
+  ASSERT_TRUE(d.certs.error.empty()) << d.certs.error;
+  RefServerConfig cfg = DefaultRefServerConfig();
+  RefServerOverrides o;
+  o.dtls_port = 0;
+  o.cert_file = d.Path("server.crt");
+  o.key_file = d.Path("server.key");
+  o.ca_file = d.Path("ca.crt");
+  o.bootstrap_port = 0;
+  ASSERT_TRUE(ApplyOverrides(cfg, o).ok());
+  EXPECT_EQ(cfg.server.certificate_pem, d.certs.server_cert);
+  EXPECT_EQ(cfg.server.ca_pem, d.certs.ca_cert);
+  EXPECT_TRUE(cfg.server.dtls);
+  ASSERT_TRUE(cfg.bootstrap.has_value());
+  EXPECT_EQ(cfg.bootstrap->private_key_pem, d.certs.server_key);
+
+  RefServerConfig alone = DefaultRefServerConfig();
+  RefServerOverrides only_cert;
+  only_cert.cert_file = d.Path("server.crt");
+  Status st = ApplyOverrides(alone, only_cert);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("--cert needs --key"), std::string::npos) << st.message();
+
+  RefServerConfig bad = DefaultRefServerConfig();
+  RefServerOverrides missing;
+  missing.ca_file = d.Path("none.crt");
+  st = ApplyOverrides(bad, missing);
+  EXPECT_EQ(st.message(), "--ca " + d.Path("none.crt") + ": cannot open the file");
 }
 
 }  // namespace
