@@ -123,12 +123,6 @@ TapScope::TapScope(ContextImpl* ctx) : prev_(g_current) { g_current = ctx; }
 TapScope::~TapScope() { g_current = prev_; }
 ContextImpl* CurrentContext() { return g_current; }
 
-bool WireTapLinked() {
-  // The interposers are reachable when the process-wide lookup of "send" finds ours.
-  void* global = dlsym(RTLD_DEFAULT, "SSL_write");
-  return global == reinterpret_cast<void*>(&::SSL_write);
-}
-
 }  // namespace lwm2m::coap
 
 using lwm2m::coap::Channel;
@@ -395,4 +389,17 @@ void ContextImpl::OnWire(Direction d, const Channel& c, const uint8_t* data, siz
   if (buf.size() > (16u << 20)) buf.clear();  // a peer announcing an absurd length cannot grow us forever
 }
 
+}  // namespace lwm2m::coap
+
+// Non-interposable aliases of our own definitions: in an executable the process-wide lookup of
+// "sendmsg" finds ours; in a dlopen'ed module (the Python extension) it finds libc's, and only some
+// calls (those through libssl's own lookups) would reach us, so the tap is reported unavailable.
+extern "C" ssize_t lwm2m_tap_own_sendmsg(int, const struct msghdr*, int) __attribute__((alias("sendmsg"), visibility("hidden")));
+extern "C" int lwm2m_tap_own_ssl_write(SSL*, const void*, int) __attribute__((alias("SSL_write"), visibility("hidden")));
+
+namespace lwm2m::coap {
+bool WireTapLinked() {
+  return dlsym(RTLD_DEFAULT, "sendmsg") == reinterpret_cast<void*>(&lwm2m_tap_own_sendmsg) &&
+         dlsym(RTLD_DEFAULT, "SSL_write") == reinterpret_cast<void*>(&lwm2m_tap_own_ssl_write);
+}
 }  // namespace lwm2m::coap
