@@ -8,24 +8,41 @@
 
 #include "harness/cli/commands.h"
 
+std::string& lwm2m::cli::CommandLine() {
+  static std::string line;
+  return line;
+}
+
 int main(int argc, char** argv) {
   using namespace lwm2m::cli;
   CLI::App app{
       "lwm2m-harness: interoperability test harness and conformance suite for OMA LwM2M 1.2.\n"
-      "Decodes and encodes every LwM2M content format with diagnostics that name the byte offset,\n"
-      "the path and the clause broken, and checks its own codecs against known-answer payloads.",
+      "Runs YAML conformance cases against an LwM2M client or server (the IUT) over a recording,\n"
+      "fault-injecting wire and writes verdicts with evidence (console, report.json, junit.xml,\n"
+      "report.html, summary.md); decodes and encodes every LwM2M content format.",
       "lwm2m-harness"};
   app.set_version_flag("--version", std::string("lwm2m-harness ") + LWM2M_HARNESS_VERSION +
                                         " (OMA LwM2M 1.2 conformance harness)");
   app.require_subcommand(1);
 
-  std::vector<Command> commands = {AddDecodeCommand(app), AddEncodeCommand(app), AddFormatsCommand(app),
-                                   AddSelfcheckCommand(app)};
+  std::vector<Command> commands;
+#ifdef LWM2M_HARNESS_SUITE
+  for (auto add : {AddListCommand, AddRunCommand, AddValidateCommand, AddReportCommand, AddMergeCommand,
+                   AddRequirementsCommand})
+    commands.push_back(add(app));
+#endif
+  for (auto add : {AddDecodeCommand, AddEncodeCommand, AddFormatsCommand, AddSelfcheckCommand})
+    commands.push_back(add(app));
+  for (int i = 0; i < argc; ++i) CommandLine() += (i ? " " : "") + std::string(argv[i]);
   app.footer(
-      "Exit codes: 0 no errors, 1 errors found (payload diagnostics, failed checks), 2 usage error.\n"
+      "Exit codes: 0 all passed / no errors (or only expected failures), 1 failures or errors found\n"
+      "(failed cases, payload diagnostics), 2 usage or configuration error, 3 the IUT could not be set up,\n"
+      "130 interrupted (SIGINT/SIGTERM; reports are still written, marked partial).\n"
       "Run `lwm2m-harness <subcommand> --help` for the options and examples of each subcommand.\n"
       "Examples:\n"
       "  lwm2m-harness decode --format tlv --path /3/0 --hex 'c8 00 14 4f70656e204d6f62696c6520416c6c69616e6365'\n"
+      "  lwm2m-harness run --iut testcases/iut/reference-client.yaml --out reports/out/client\n"
+      "  lwm2m-harness validate testcases/\n"
       "  lwm2m-harness selfcheck --out reports/out");
 
   try {
