@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 bash ci/setup.sh || exit 2
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-cmake -S . -B build "${generator[@]}" >/dev/null || exit 2
+cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release >/dev/null || exit 2
 cmake --build build -j "${JOBS:-$(nproc)}" --target lwm2m-harness lwm2m-ref-client lwm2m-ref-server || exit 2
 
 harness=./build/harness/cli/lwm2m-harness

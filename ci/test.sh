@@ -16,14 +16,16 @@ fuzz_seconds=${FUZZ_SECONDS:-8}
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 
-echo "== 1/3 library tests under address,undefined sanitizers"
+t0=$(date +%s)
+stage() { echo "== $1 (at $(( $(date +%s) - t0 )) s)"; }
+stage "1/3 library tests under address,undefined sanitizers"
 cmake -S . -B build-asan "${generator[@]}" -DCMAKE_BUILD_TYPE=Debug \
   -DLWM2M_SANITIZE=address,undefined -DLWM2M_LIBRARY_ONLY=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j "$jobs")
 
-echo "== 2/3 fuzz targets, ${fuzz_seconds}s each"
+stage "2/3 fuzz targets, ${fuzz_seconds}s each"
 if [ "$fuzz_seconds" != 0 ] && command -v clang++ >/dev/null; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DLWM2M_FUZZ=ON -DLWM2M_LIBRARY_ONLY=ON -DLWM2M_BUILD_TESTS=OFF \
@@ -49,8 +51,10 @@ else
   echo "skipped (clang++ not found or FUZZ_SECONDS=0)"
 fi
 
-echo "== 3/3 full build and every test"
-cmake -S . -B build "${generator[@]}" >/dev/null
+stage "3/3 full build and every test"
+# Release (no debug info): the same code, built in about two thirds of the time on 2 cores.
+cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$jobs"
 cd build
 ctest --output-on-failure -j "$jobs"
+echo "== all tests passed in $(( $(date +%s) - t0 )) s"

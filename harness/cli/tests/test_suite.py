@@ -197,7 +197,8 @@ def test_chaos_client_every_case_gets_a_verdict(tmp_path, mode):
         "  stop-timeout: 1s\n")
     out = tmp_path / "out"
     t0 = time.monotonic()
-    p = run("run", "--iut", str(iut), "--out", str(out), "--time-scale", "0.3", timeout=240)
+    # Cases run 4 at a time: a chaos IUT mostly makes the tester wait for its bounds.
+    p = run("run", "--iut", str(iut), "--out", str(out), "--time-scale", "0.3", "-j", "4", timeout=240)
     assert p.returncode in (1, 3), p.stdout + p.stderr
     rep = load_report(out)
     listed = json.loads(run("list", "--role", "client", "--json").stdout)
