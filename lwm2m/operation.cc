@@ -486,9 +486,12 @@ void ClassifyFromClient(const CoapMessage& m, const ClassifyOptions& o, Classifi
       return;
     }
     if (op.kind != OperationKind::kDeregister && !op.payload.empty()) {
+      // The TS gives the payload as link format; without the option the format is indeterminate
+      // (RFC 7252 §5.10.3) and deployed 1.0 clients omit it (lwm2m-node-lib 1.4.0 does). A server
+      // takes the payload as link format; the diagnostic lets a case flag the omission.
       if (!m.HasOption(CoapOption::kContentFormat))
-        c.Fail(StatusCode::kBadRequest,
-               std::string(OperationName(op.kind)) + " payload without a Content-Format; it must be link format (40)",
+        c.Warn(std::string(OperationName(op.kind)) +
+                   " payload without a Content-Format; taken as link format (40), which it must be",
                "Core TS 1.2 §6.2.1");
       else if (op.content_format != ContentFormat::kLinkFormat)
         c.Fail(StatusCode::kUnsupportedContentFormat,

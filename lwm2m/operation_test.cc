@@ -388,10 +388,16 @@ TEST(ClassifyFromClient, WarnsOnOddButAcceptedParameters) {
   EXPECT_TRUE(HasDiag(upd.diagnostics, Severity::kWarning, "'ep=a' is a Register parameter"));
 }
 
-TEST(ClassifyFromClient, RegisterPayloadMustBeLinkFormat) {
+TEST(ClassifyFromClient, RegisterPayloadIsLinkFormatAndAMissingContentFormatIsAWarning) {
   CoapMessage no_cf = Req(CoapCode::kPost, "/rd?ep=a&lt=60&lwm2m=1.2");
   no_cf.payload = S("</3/0>");
-  ExpectFails(FromClient(no_cf), StatusCode::kBadRequest, "Register payload without a Content-Format");
+  // Accepted as link format, with a warning (RFC 7252 §5.10.3: the format is otherwise indeterminate).
+  Classification taken = FromClient(no_cf);
+  EXPECT_TRUE(taken.ok());
+  EXPECT_TRUE(HasDiag(taken.diagnostics, Severity::kWarning, "Register payload without a Content-Format; taken as link format"));
+  ASSERT_TRUE(taken.operation.has_value());
+  ASSERT_EQ(taken.operation->links.size(), 1u);
+  EXPECT_EQ(taken.operation->links[0].target, "/3/0");
   ExpectFails(FromClient(WithCf(Req(CoapCode::kPost, "/rd?ep=a&lt=60&lwm2m=1.2"), ContentFormat::kSenmlJson, "[]")),
               StatusCode::kUnsupportedContentFormat, "Register payload in senml-json (110)");
 }

@@ -628,12 +628,21 @@ def test_harness_captures_if_given(ts):
     caps = [os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs if f.endswith(".pcapng")]
     if not caps:
         pytest.skip(f"no .pcapng under {root}")
+    seen_ops = set()
     for i, cap in enumerate(caps):
         copy = ts.path(f"harness-{i}.pcapng")
         shutil.copy(cap, copy)
         os.chmod(copy, 0o644)
         p = ts.run("-r", copy, "-2", "-V", check=False)
         assert p.returncode == 0 and "Dissector bug" not in p.stdout, cap
-        rows = ts.fields(copy, ["frame.number", "coap.code", "lwm2m.operation"], "-Y", "coap")
-        for num, code, op in rows:
+        rows = ts.fields(copy, ["frame.number", "coap.code", "lwm2m.operation", "lwm2m.case"], "-Y", "coap")
+        assert rows, f"{cap}: no CoAP frame"
+        for num, code, op, case in rows:
             assert op, f"{cap}: frame {num} (CoAP code {code}) has no lwm2m.operation"
+            # The harness names the case in each frame's comment; the plugin shows it as lwm2m.case.
+            assert case, f"{cap}: frame {num} has no lwm2m.case"
+            seen_ops.add(op.split(",")[0])
+    # The registration captures hold the whole Registration interface of the reference client.
+    if os.environ.get("LWM2M_HARNESS_EXPECT_OPS"):
+        for op in os.environ["LWM2M_HARNESS_EXPECT_OPS"].split(","):
+            assert op in seen_ops, f"no {op} in any harness capture (seen: {sorted(seen_ops)})"
