@@ -14,6 +14,7 @@
 #include <iterator>
 
 #include "lwm2m/model.h"
+#include "lwm2m/suggest.h"
 
 namespace lwm2m::cli {
 
@@ -153,17 +154,5 @@ std::string ToString(const Bytes& b) { return std::string(b.begin(), b.end()); }
 Bytes ToBytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
 const ModelRegistry& Models() { return ModelRegistry::Builtin(); }
-
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 }  // namespace lwm2m::cli

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "lwm2m/suggest.h"
 #include "lwm2m/codec/codec.h"
 #include "lwm2m/content_format.h"
 #include "lwm2m/path.h"
@@ -58,7 +59,7 @@ Bytes ToBytes(std::string_view s);
 // The model registry used to type and name values (ModelRegistry::Builtin()).
 const ModelRegistry& Models();
 
-// Levenshtein distance, for "did you mean ...?" suggestions.
-size_t EditDistance(const std::string& a, const std::string& b);
+// The edit distance of lwm2m/suggest.h, for "did you mean ...?" suggestions.
+using lwm2m::EditDistance;  // lwm2m/suggest.h
 
 }  // namespace lwm2m::cli

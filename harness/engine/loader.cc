@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "lwm2m/path.h"
+#include "lwm2m/suggest.h"
 
 namespace lwm2m::engine {
 namespace fs = std::filesystem;
@@ -73,18 +74,6 @@ std::string CodeText(uint8_t code) {
   char buf[8];
   snprintf(buf, sizeof buf, "%d.%02d", code >> 5, code & 0x1f);
   return buf;
-}
-
-static size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates) {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "harness/iut/template.h"
+#include "lwm2m/suggest.h"
 
 namespace lwm2m::iut {
 
@@ -53,18 +54,6 @@ const std::vector<std::string>& KnownFeatures() {
       "historical-data",   "cancel-observation", "apn-profile",        "block-wise",      "oscore",
       "reboot",            "factory-reset"};
   return k;
-}
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates) {

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lwm2m/suggest.h"
 #include "lwm2m/diagnostic.h"
 #include "lwm2m/result.h"
 
@@ -87,8 +88,8 @@ Result<IutDescription> LoadIut(const std::string& path, std::vector<Diagnostic>&
 Result<IutDescription> LoadIutYaml(std::string_view text, const std::string& source,
                                    std::vector<Diagnostic>& diagnostics);
 
-// Levenshtein distance and the closest candidate within distance 2 (or ""), for "did you mean".
-size_t EditDistance(std::string_view a, std::string_view b);
+// The edit distance of lwm2m/suggest.h, and the closest candidate within distance 2 (or ""), for "did you mean".
+using lwm2m::EditDistance;  // lwm2m/suggest.h
 std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace lwm2m::iut
