@@ -17,6 +17,7 @@
 #include <string>
 
 #include "coap/context.h"
+#include "coap/test_child.h"
 #include "coap/test_support.h"
 
 namespace {
@@ -24,104 +25,7 @@ namespace {
 using namespace std::chrono_literals;
 using namespace lwm2m;
 
-class Child {
- public:
-  explicit Child(std::vector<std::string> args) {
-    int fds[2], in[2];
-    if (pipe(fds) != 0 || pipe(in) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      dup2(in[0], STDIN_FILENO);
-      close(fds[0]);
-      close(fds[1]);
-      close(in[0]);
-      close(in[1]);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    close(in[0]);
-    fd_ = fds[0];
-    in_ = in[1];
-  }
-  void WriteLine(const std::string& line) {
-    std::string l = line + "\n";
-    ASSERT_EQ(write(in_, l.data(), l.size()), static_cast<ssize_t>(l.size()));
-  }
-  // The next output line that parses as JSON and satisfies pred, or null after `timeout`.
-  nlohmann::json ReadJson(const std::function<bool(const nlohmann::json&)>& pred, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      std::string line = ReadLine(left);
-      if (line.empty()) break;
-      auto j = nlohmann::json::parse(line, nullptr, false);
-      if (!j.is_discarded() && pred(j)) return j;
-    }
-    return nullptr;
-  }
-  ~Child() {
-    if (pid_ > 0 && !reaped_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (fd_ >= 0) close(fd_);
-    if (in_ >= 0) close(in_);
-  }
-  // The next output line, or "" after `timeout`.
-  std::string ReadLine(std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (true) {
-      auto nl = buf_.find('\n');
-      if (nl != std::string::npos) {
-        std::string line = buf_.substr(0, nl);
-        buf_.erase(0, nl + 1);
-        return line;
-      }
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return "";
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char tmp[512];
-      ssize_t n = read(fd_, tmp, sizeof tmp);
-      if (n <= 0) return "";
-      buf_.append(tmp, static_cast<size_t>(n));
-    }
-  }
-  // Waits up to `timeout` for the exit; the exit status, or -1.
-  int Wait(std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      pid_t r = waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
-        reaped_ = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      pollfd p{fd_, POLLIN, 0};
-      poll(&p, 1, 20);  // also drains the pipe so the child never blocks on a full one
-      char tmp[512];
-      if (p.revents & POLLIN) (void)!read(fd_, tmp, sizeof tmp);
-    }
-    return -1;
-  }
-  void CloseStdin() {
-    if (in_ >= 0) close(in_);
-    in_ = -1;
-  }
-  pid_t pid() const { return pid_; }
-
- private:
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  int in_ = -1;
-  bool reaped_ = false;
-  std::string buf_;
-};
+using lwm2m::coap::testing::Child;
 
 using nlohmann::json;
 
